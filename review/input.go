@@ -1,0 +1,52 @@
+package review
+
+import "time"
+
+// TreeChange is a file-level change between two trees, as gitops finds it (rename detection
+// on). Blobs are full hex object ids, "" where that side has no file. Modes are git's
+// (0o100644, 0o100755, 0o120000 symlink, 0o160000 submodule).
+type TreeChange struct {
+	Path    string
+	OldPath string // set when Status is StatusRenamed; for a delete, Path is the old path
+	Status  FileStatus
+	OldBlob string
+	NewBlob string
+	OldMode uint32
+	NewMode uint32
+}
+
+// Mode bits of git tree entries.
+const (
+	ModeFile       uint32 = 0o100644
+	ModeExecutable uint32 = 0o100755
+	ModeSymlink    uint32 = 0o120000
+	ModeSubmodule  uint32 = 0o160000
+)
+
+// UpstreamCommit is one commit of the range as gitops read it.
+type UpstreamCommit struct {
+	Hash    string
+	Parents []string
+	Author  string // "Name <mail>"
+	Date    time.Time
+	Message string
+	// Changes is the commit's change against its first parent.
+	Changes []TreeChange
+	// MergeBase is the merge base of the fork and the first parent: the base of W(u).
+	MergeBase string
+}
+
+// Objects reads blob contents by object id. gitops implements it with a cache.
+type Objects interface {
+	Blob(id string) ([]byte, error)
+}
+
+// DiffHunk is one hunk of a unified diff (line numbers 1-based; Text holds the hunk's lines with
+// their ' ', '-', '+' prefixes, newline-terminated).
+type DiffHunk struct {
+	OldStart int    `json:"old_start"`
+	OldLines int    `json:"old_lines"`
+	NewStart int    `json:"new_start"`
+	NewLines int    `json:"new_lines"`
+	Text     string `json:"text"`
+}

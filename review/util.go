@@ -1,0 +1,5 @@
+package review
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
