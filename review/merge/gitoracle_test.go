@@ -1,0 +1,286 @@
+package merge
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The differential test: thousands of generated file triples merged both by
+// Merge and by `git merge-file -p`, which must agree on clean/conflict for at
+// least 99% of them (the diffs come from different engines, so a tie between
+// equally short diffs can occasionally be broken differently).
+
+const (
+	oracleSeed  = 20240611
+	oracleCases = 2400
+)
+
+type triple struct {
+	base, ours, theirs []byte
+	style              Style
+}
+
+func TestAgainstGitMergeFile(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not found in PATH; the differential test against git merge-file needs it")
+	}
+	if testing.Short() {
+		t.Skip("differential test against git merge-file skipped in -short mode")
+	}
+	r := rand.New(rand.NewSource(oracleSeed))
+	cases := make([]triple, oracleCases)
+	for k := range cases {
+		cases[k] = genTriple(r)
+		switch {
+		case k%8 == 6:
+			cases[k].style = StyleDiff3
+		case k%8 == 7:
+			cases[k].style = StyleZealousDiff3
+		}
+	}
+
+	dir := t.TempDir()
+	type gitResult struct {
+		out       []byte
+		conflicts int
+	}
+	results := make([]gitResult, len(cases))
+	errs := make([]error, len(cases))
+	var wg sync.WaitGroup
+	const workers = 2
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for k := w; k < len(cases); k += workers {
+				results[k].out, results[k].conflicts, errs[k] = runGitMergeFile(git, dir, k, cases[k])
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	var outcome, count, exact int
+	var shown int
+	for k, c := range cases {
+		if errs[k] != nil {
+			t.Fatalf("case %d: %v", k, errs[k])
+		}
+		got := Merge(c.base, c.ours, c.theirs, Options{
+			OursLabel: "ours", BaseLabel: "base", TheirsLabel: "theirs", Style: c.style,
+		})
+		want := results[k]
+		okOutcome := got.Clean() == (want.conflicts == 0)
+		okCount := len(got.Conflicts) == want.conflicts
+		okExact := bytes.Equal(got.Content, want.out)
+		if okOutcome {
+			outcome++
+		}
+		if okCount {
+			count++
+		}
+		if okExact {
+			exact++
+		}
+		if (!okOutcome || !okExact) && shown < 5 {
+			shown++
+			t.Logf("case %d (style %d) differs from git: conflicts %d, git %d\nbase:\n%q\nours:\n%q\ntheirs:\n%q\ngot:\n%q\ngit:\n%q",
+				k, c.style, len(got.Conflicts), want.conflicts, c.base, c.ours, c.theirs, got.Content, want.out)
+		}
+	}
+	n := float64(len(cases))
+	report := fmt.Sprintf("git merge-file agreement over %d cases: outcome %.2f%%, conflict count %.2f%%, byte-identical output %.2f%%",
+		len(cases), 100*float64(outcome)/n, 100*float64(count)/n, 100*float64(exact)/n)
+	t.Log(report)
+	if testing.Verbose() {
+		fmt.Println(report)
+	}
+	if float64(outcome)/n < 0.99 {
+		t.Errorf("clean/conflict outcome agrees with git merge-file in only %d of %d cases (want at least 99%%)", outcome, len(cases))
+	}
+	if float64(exact)/n < 0.97 {
+		t.Errorf("output is byte-identical to git merge-file in only %d of %d cases (want at least 97%%)", exact, len(cases))
+	}
+}
+
+// runGitMergeFile runs `git merge-file -p` on one triple, outside any
+// repository and without user configuration, so merge.conflictStyle and
+// the like cannot leak in.
+func runGitMergeFile(git, dir string, k int, c triple) ([]byte, int, error) {
+	names := [3]string{}
+	for i, content := range [3][]byte{c.ours, c.base, c.theirs} {
+		names[i] = filepath.Join(dir, fmt.Sprintf("%d.%d", k, i))
+		if err := os.WriteFile(names[i], content, 0o644); err != nil {
+			return nil, 0, err
+		}
+	}
+	args := []string{"merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs"}
+	switch c.style {
+	case StyleDiff3:
+		args = append(args, "--diff3")
+	case StyleZealousDiff3:
+		args = append(args, "--zdiff3")
+	}
+	args = append(args, names[:]...)
+	cmd := exec.Command(git, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CEILING_DIRECTORIES="+dir, "HOME="+dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	conflicts := 0
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && exit.ExitCode() > 0 && exit.ExitCode() < 128:
+		conflicts = exit.ExitCode()
+	default:
+		return nil, 0, fmt.Errorf("git merge-file: %v: %s", err, stderr.String())
+	}
+	return out, conflicts, nil
+}
+
+// Line vocabularies: Go-like lines that are mostly unique, lines that recur
+// in every Go file (some without letters or digits, which matters for
+// LevelZealousAlnum), and a tiny alphabet that makes diffs ambiguous.
+var commonLines = []string{"}", "", "{", "\treturn nil", "\t}", "//", ")", "\tif err != nil {", "\t\treturn err", "\t})", "import (", "---"}
+
+func genLine(r *rand.Rand, profile int) string {
+	switch profile {
+	case 0: // code-like
+		if r.Intn(4) == 0 {
+			return commonLines[r.Intn(len(commonLines))]
+		}
+		return fmt.Sprintf("\tv%d := call%d(x%d)", r.Intn(500), r.Intn(40), r.Intn(10))
+	case 1: // small alphabet
+		return string(rune('a' + r.Intn(4)))
+	default: // mixed
+		switch r.Intn(3) {
+		case 0:
+			return commonLines[r.Intn(len(commonLines))]
+		case 1:
+			return string(rune('a' + r.Intn(6)))
+		default:
+			return fmt.Sprintf("line %d", r.Intn(60))
+		}
+	}
+}
+
+type edit struct {
+	pos, del int
+	ins      []string
+}
+
+func genLines(r *rand.Rand, profile, n int) []string {
+	ls := make([]string, n)
+	for i := range ls {
+		ls[i] = genLine(r, profile)
+	}
+	return ls
+}
+
+func genEdit(r *rand.Rand, profile, n int) edit {
+	e := edit{pos: r.Intn(n + 1)}
+	switch r.Intn(3) {
+	case 0: // replace
+		e.del = 1 + r.Intn(3)
+		e.ins = genLines(r, profile, 1+r.Intn(3))
+	case 1: // insert
+		e.ins = genLines(r, profile, 1+r.Intn(3))
+	default: // delete
+		e.del = 1 + r.Intn(3)
+	}
+	if e.pos+e.del > n {
+		e.del = n - e.pos
+	}
+	return e
+}
+
+// apply applies non-overlapping edits (overlapping ones are dropped).
+func apply(base []string, edits []edit) []string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
+	var out []string
+	at := 0
+	for _, e := range edits {
+		if e.pos < at {
+			continue
+		}
+		out = append(out, base[at:e.pos]...)
+		out = append(out, e.ins...)
+		at = e.pos + e.del
+	}
+	return append(out, base[at:]...)
+}
+
+func render(r *rand.Rand, lines []string, eol string) []byte {
+	if len(lines) == 0 {
+		return nil
+	}
+	s := strings.Join(lines, eol) + eol
+	if r.Intn(6) == 0 {
+		s = strings.TrimSuffix(s, eol)
+	}
+	return []byte(s)
+}
+
+func genTriple(r *rand.Rand) triple {
+	profile := r.Intn(3)
+	n := r.Intn(30)
+	if r.Intn(20) == 0 {
+		n = 0
+	}
+	base := genLines(r, profile, n)
+
+	var e1, e2 []edit
+	for k := r.Intn(5); k > 0; k-- {
+		e1 = append(e1, genEdit(r, profile, n))
+	}
+	for k := r.Intn(5); k > 0; k-- {
+		switch {
+		case len(e1) > 0 && r.Intn(4) == 0: // the same change on both sides
+			e2 = append(e2, e1[r.Intn(len(e1))])
+		case len(e1) > 0 && r.Intn(3) == 0: // a change next to one of ours
+			o := e1[r.Intn(len(e1))]
+			e := genEdit(r, profile, n)
+			e.pos = min(n, o.pos+o.del)
+			if r.Intn(2) == 0 {
+				e.pos = max(0, o.pos-1)
+				e.del = min(1, n-e.pos)
+			}
+			if e.pos+e.del > n {
+				e.del = n - e.pos
+			}
+			e2 = append(e2, e)
+		default:
+			e2 = append(e2, genEdit(r, profile, n))
+		}
+	}
+	ours := apply(base, e1)
+	theirs := apply(base, e2)
+	switch r.Intn(25) {
+	case 0:
+		ours = nil
+	case 1:
+		theirs = nil
+	}
+
+	eol := "\n"
+	if r.Intn(7) == 0 {
+		eol = "\r\n"
+	}
+	t := triple{base: render(r, base, eol), ours: render(r, ours, eol), theirs: render(r, theirs, eol)}
+	if r.Intn(25) == 0 { // one file with the other line ending
+		t.theirs = bytes.ReplaceAll(t.theirs, []byte("\n"), []byte("\r\n"))
+	}
+	return t
+}

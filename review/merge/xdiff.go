@@ -1,0 +1,280 @@
+package merge
+
+import (
+	"unicode/utf8"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// change is one hunk of an edit script, like xdiff's xdchange_t: records
+// [i1, i1+chg1) of the old file are replaced by records [i2, i2+chg2) of the
+// new file. Indexes are 0-based.
+type change struct{ i1, chg1, i2, chg2 int }
+
+// diffIDs computes the line diff of two interned files the way git's xdiff
+// presents it. The longest common subsequence comes from go-diff (Myers'
+// bisection, deterministic because no timeout is set); the result is then
+// normalised with a port of xdl_change_compact and xdl_build_script, so that
+// change groups slide to the same places git puts them: as far down as they
+// can go, unless they can line up with a change in the other file.
+func diffIDs(a, b []int32) []change {
+	sa := newSide(a)
+	sb := newSide(b)
+	markChanges(sa, sb)
+	compact(sa, sb)
+	compact(sb, sa)
+	return buildScript(sa, sb)
+}
+
+// side is one file of a two-way diff: its records and which of them the
+// edit script marks as changed (xdfile_t's recs and rchg). chg has a false
+// sentinel on each end, so chg[i+1] belongs to record i.
+type side struct {
+	ids []int32
+	chg []bool
+}
+
+func newSide(ids []int32) *side {
+	return &side{ids: ids, chg: make([]bool, len(ids)+2)}
+}
+
+func (s *side) n() int              { return len(s.ids) }
+func (s *side) changed(i int) bool  { return s.chg[i+1] }
+func (s *side) mark(i int, v bool)  { s.chg[i+1] = v }
+func (s *side) match(i, j int) bool { return s.ids[i] == s.ids[j] }
+
+// maxRuneID is the largest line identity that still maps onto a valid,
+// non-surrogate rune; go-diff needs valid runes because it turns them into
+// strings (invalid ones would all become U+FFFD and compare equal).
+const maxRuneID = utf8.MaxRune - (0xE000 - 0xD800)
+
+func idRune(id int32) rune {
+	if id < 0xD800 {
+		return rune(id)
+	}
+	return rune(id) + (0xE000 - 0xD800)
+}
+
+// markChanges sets the changed flags of both sides from go-diff's diff of
+// the two record sequences.
+func markChanges(a, b *side) {
+	na, nb := a.n(), b.n()
+	// go-diff trims the common ends itself; doing it here first saves
+	// converting them to runes.
+	pre := 0
+	for pre < na && pre < nb && a.ids[pre] == b.ids[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < na-pre && suf < nb-pre && a.ids[na-1-suf] == b.ids[nb-1-suf] {
+		suf++
+	}
+	ea, eb := na-suf, nb-suf
+	if pre == ea || pre == eb {
+		for i := pre; i < ea; i++ {
+			a.mark(i, true)
+		}
+		for i := pre; i < eb; i++ {
+			b.mark(i, true)
+		}
+		return
+	}
+	ra, okA := toRunes(a.ids[pre:ea])
+	rb, okB := toRunes(b.ids[pre:eb])
+	if !okA || !okB {
+		// More distinct lines than runes: report the middle as one
+		// replacement, which is a correct if coarse diff.
+		for i := pre; i < ea; i++ {
+			a.mark(i, true)
+		}
+		for i := pre; i < eb; i++ {
+			b.mark(i, true)
+		}
+		return
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	ia, ib := pre, pre
+	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+		n := utf8.RuneCountInString(d.Text)
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			ia += n
+			ib += n
+		case diffmatchpatch.DiffDelete:
+			for k := 0; k < n; k++ {
+				a.mark(ia+k, true)
+			}
+			ia += n
+		case diffmatchpatch.DiffInsert:
+			for k := 0; k < n; k++ {
+				b.mark(ib+k, true)
+			}
+			ib += n
+		}
+	}
+}
+
+func toRunes(ids []int32) ([]rune, bool) {
+	rs := make([]rune, len(ids))
+	for i, id := range ids {
+		if id > maxRuneID {
+			return nil, false
+		}
+		rs[i] = idRune(id)
+	}
+	return rs, true
+}
+
+// group is a run of changed records [start, end) of one side; an empty
+// group sits between two unchanged records (xdiff's struct xdlgroup).
+type group struct{ start, end int }
+
+func (s *side) groupInit() group {
+	g := group{}
+	for s.changed(g.end) {
+		g.end++
+	}
+	return g
+}
+
+// groupNext moves to the group after g; false at the end of the file.
+func (s *side) groupNext(g *group) bool {
+	if g.end == s.n() {
+		return false
+	}
+	g.start = g.end + 1
+	g.end = g.start
+	for s.changed(g.end) {
+		g.end++
+	}
+	return true
+}
+
+// groupPrevious moves to the group before g; false at the start of the file.
+func (s *side) groupPrevious(g *group) bool {
+	if g.start == 0 {
+		return false
+	}
+	g.end = g.start - 1
+	g.start = g.end
+	for s.changed(g.start - 1) {
+		g.start--
+	}
+	return true
+}
+
+// slideDown shifts g down by one record when the record after it equals its
+// first one, absorbing any group it runs into.
+func (s *side) slideDown(g *group) bool {
+	if g.end < s.n() && s.match(g.start, g.end) {
+		s.mark(g.start, false)
+		g.start++
+		s.mark(g.end, true)
+		g.end++
+		for s.changed(g.end) {
+			g.end++
+		}
+		return true
+	}
+	return false
+}
+
+// slideUp shifts g up by one record when the record before it equals its
+// last one, absorbing any group it runs into.
+func (s *side) slideUp(g *group) bool {
+	if g.start > 0 && s.match(g.start-1, g.end-1) {
+		g.start--
+		s.mark(g.start, true)
+		g.end--
+		s.mark(g.end, false)
+		for s.changed(g.start - 1) {
+			g.start--
+		}
+		return true
+	}
+	return false
+}
+
+func syncBroken(where string) {
+	panic("merge: internal error: diff group sync broken " + where)
+}
+
+// compact is xdl_change_compact without the indent heuristic (git
+// merge-file does not enable it): every group of changes in x is slid as far
+// up and then as far down as it goes, merging with groups it meets, and
+// finally moved back up to line up with a change in o if it passed one.
+func compact(x, o *side) {
+	g := x.groupInit()
+	og := o.groupInit()
+	for {
+		if g.end != g.start {
+			var earliestEnd int
+			endMatchingOther := -1
+			for {
+				groupsize := g.end - g.start
+				endMatchingOther = -1
+				for x.slideUp(&g) {
+					if !o.groupPrevious(&og) {
+						syncBroken("sliding up")
+					}
+				}
+				earliestEnd = g.end
+				if og.end > og.start {
+					endMatchingOther = g.end
+				}
+				for x.slideDown(&g) {
+					if !o.groupNext(&og) {
+						syncBroken("sliding down")
+					}
+					if og.end > og.start {
+						endMatchingOther = g.end
+					}
+				}
+				if groupsize == g.end-g.start {
+					break
+				}
+			}
+			if g.end != earliestEnd && endMatchingOther != -1 {
+				for og.end == og.start {
+					if !x.slideUp(&g) {
+						syncBroken("match disappeared")
+					}
+					if !o.groupPrevious(&og) {
+						syncBroken("sliding to match")
+					}
+				}
+			}
+		}
+		if !x.groupNext(&g) {
+			break
+		}
+		if !o.groupNext(&og) {
+			syncBroken("moving to next group")
+		}
+	}
+}
+
+// buildScript turns the changed flags into hunks (xdl_build_script):
+// unchanged records pair up one to one, and each maximal stretch of changed
+// records between two pairs is one change.
+func buildScript(a, b *side) []change {
+	var out []change
+	na, nb := a.n(), b.n()
+	for i1, i2 := 0, 0; i1 < na || i2 < nb; {
+		if (i1 < na && a.changed(i1)) || (i2 < nb && b.changed(i2)) {
+			s1, s2 := i1, i2
+			for i1 < na && a.changed(i1) {
+				i1++
+			}
+			for i2 < nb && b.changed(i2) {
+				i2++
+			}
+			out = append(out, change{i1: s1, chg1: i1 - s1, i2: s2, chg2: i2 - s2})
+			continue
+		}
+		i1++
+		i2++
+	}
+	return out
+}
