@@ -22,11 +22,11 @@ type Data struct {
 	// is the same without the scheme ("github.com/ethereum/go-ethereum").
 	UpstreamURL  string
 	UpstreamName string
-	Report      *review.Report
-	Tool        review.Tool
-	Upstream    review.Upstream
-	Fork        review.Fork
-	Summary     review.Summary
+	Report       *review.Report
+	Tool         review.Tool
+	Upstream     review.Upstream
+	Fork         review.Fork
+	Summary      review.Summary
 	// Commits are all the commits, in the report's order (oldest first).
 	Commits []*Commit
 	// Sections are the attention sections, always all five in this order: conflicts, high,
