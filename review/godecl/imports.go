@@ -41,22 +41,26 @@ func isMajorVersion(s string) bool {
 }
 
 // importFor finds the unnamed import a selector's package name most likely stands for when the
-// name is neither declared nor the assumed name of any import: the one import whose last two
-// path elements, reduced to lower-case letters and digits, contain the name. It reports false
-// when none or several do.
+// name is neither declared nor the assumed name of any import: the one import with a path
+// element (after the host) that, reduced to lower-case letters and digits and without a "go"
+// prefix, is the name ("github.com/ethereum/c-kzg-4844/bindings/go" for ckzg4844). It reports
+// false when none or several do.
 func (f *File) importFor(name string) (string, bool) {
 	want := strings.ToLower(name)
 	found := ""
 	for _, p := range f.unnamed {
-		tail := path.Base(p)
-		if dir := path.Dir(p); dir != "." {
-			tail = path.Base(dir) + tail
+		elems := strings.Split(p, "/")
+		if len(elems) > 1 {
+			elems = elems[1:]
 		}
-		if strings.Contains(squash(tail), want) {
-			if found != "" {
-				return "", false
+		for _, e := range elems {
+			e = squash(e)
+			if e == want || strings.TrimPrefix(e, "go") == want {
+				if found != "" && found != p {
+					return "", false
+				}
+				found = p
 			}
-			found = p
 		}
 	}
 	return found, found != ""
