@@ -162,9 +162,9 @@ func TestParseAliasesAndNulls(t *testing.T) {
 
 func TestParseURLNormalised(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://github.com/ethereum/go-ethereum/":         "https://github.com/ethereum/go-ethereum",
-		"git@github.com:ethereum/go-ethereum.git":          "https://github.com/ethereum/go-ethereum",
-		"https://gitlab.example.com/group/project.git":     "https://gitlab.example.com/group/project",
+		"https://github.com/ethereum/go-ethereum/":          "https://github.com/ethereum/go-ethereum",
+		"git@github.com:ethereum/go-ethereum.git":           "https://github.com/ethereum/go-ethereum",
+		"https://gitlab.example.com/group/project.git":      "https://gitlab.example.com/group/project",
 		"https://user@gitlab.example.com/group/project?x#y": "https://gitlab.example.com/group/project",
 	} {
 		c, err := Parse("c.yaml", []byte("upstream:\n  url: "+quote(in)+"\n"))
