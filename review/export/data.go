@@ -12,8 +12,9 @@ import (
 // Data is what the Markdown, HTML and custom (--template) reports are made from. Its fields are
 // documented for template authors in docs/export-template.md; add fields, never rename them.
 type Data struct {
-	// Title is Options.Title, or "Upstream review FROM..TO".
-	Title string
+	// Title is Options.Title, or "Upstream review FROM..TO"; TitleSet tells which.
+	Title    string
+	TitleSet bool
 	// Range is "FROM..TO".
 	Range string
 	// Generated is Options.Now, or the report's GeneratedAt when that is zero.
@@ -32,8 +33,10 @@ type Data struct {
 	// Sections are the attention sections, always all five in this order: conflicts, high,
 	// follow-up, security, consensus (see Section).
 	Sections []*Section
-	// Areas hold the commits that no section shows, grouped by area, sorted by name.
+	// Areas hold the commits that no section shows, grouped by area, sorted by name; Rest
+	// counts them.
 	Areas []*Area
+	Rest  int
 	// Risks counts commits per level, most severe first (conflict … none, then applied).
 	Risks []Count
 	// Statuses counts commits per review status (pending, reviewed, follow-up, not-applicable).
@@ -177,6 +180,7 @@ func NewData(r *review.Report, opt Options) *Data {
 	}
 	d.Generated = d.Generated.UTC()
 	d.UpstreamName = strings.TrimPrefix(strings.TrimPrefix(d.UpstreamURL, "https://"), "http://")
+	d.TitleSet = d.Title != ""
 	if d.Title == "" {
 		d.Title = "Upstream review " + d.Range
 	}
@@ -214,6 +218,7 @@ func NewData(r *review.Report, opt Options) *Data {
 			d.Areas = append(d.Areas, a)
 		}
 		a.Commits = append(a.Commits, c)
+		d.Rest++
 	}
 	sort.Slice(d.Areas, func(i, j int) bool { return d.Areas[i].Name < d.Areas[j].Name })
 	for _, a := range d.Areas {
