@@ -50,3 +50,21 @@ type DiffHunk struct {
 	NewLines int    `json:"new_lines"`
 	Text     string `json:"text"`
 }
+
+// Input is everything the classifier needs, gathered by gitops.
+type Input struct {
+	Base string // B: the upstream revision the fork last took in
+	Fork string // F
+	// ForkChanges are B..F, rename detection on.
+	ForkChanges []TreeChange
+	// ForkAt holds M..F for every merge base M of the commits (W(u)'s base); usually only B.
+	ForkAt map[string][]TreeChange
+	// ForkCommits are the fork-only commits (reachable from F, not from B), newest first, that
+	// are not merges; ForkCommitChanges reads one's changes when a patch-id is wanted.
+	ForkCommits       []string
+	ForkCommitChanges func(hash string) ([]TreeChange, error)
+	// Commits are the upstream commits of the range, oldest first in topological order.
+	Commits []UpstreamCommit
+	// ModulePath is the fork's Go module path (go.mod at F), for API drift; "" when none.
+	ModulePath string
+}

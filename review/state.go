@@ -54,6 +54,23 @@ const StateVersion = 1
 type State struct {
 	Version int              `json:"version"`
 	Reviews map[string]Entry `json:"reviews"`
+
+	// inherited holds decisions from other state files (other ranges): read, never written.
+	inherited map[string]Entry
+}
+
+// Inherit makes the entries of other visible through Get where s has none, so a decision taken
+// while reviewing one range shows in an overlapping range. They are not saved with s until
+// changed.
+func (s *State) Inherit(other *State) {
+	if s.inherited == nil {
+		s.inherited = map[string]Entry{}
+	}
+	for h, e := range other.Reviews {
+		if old, ok := s.inherited[h]; !ok || e.UpdatedAt > old.UpdatedAt {
+			s.inherited[h] = e
+		}
+	}
 }
 
 // NewState returns an empty state.
@@ -62,6 +79,9 @@ func NewState() *State { return &State{Version: StateVersion, Reviews: map[strin
 // Get returns the entry of a commit, with status pending when there is none.
 func (s *State) Get(hash string) Entry {
 	e, ok := s.Reviews[hash]
+	if !ok {
+		e, ok = s.inherited[hash]
+	}
 	if !ok || e.Status == "" {
 		e.Status = StatusPending
 	}

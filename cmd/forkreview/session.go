@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/forkreview/forkreview/config"
+	"github.com/forkreview/forkreview/gitops"
+	"github.com/forkreview/forkreview/review"
+)
+
+// rangeOptions are the flags every command that works on a range shares (cli.md).
+type rangeOptions struct {
+	From, To   string
+	Repo       string
+	Fork, Base string
+	ConfigFile string
+	StateFile  string
+}
+
+func (o *rangeOptions) addFlags(cmd *cobra.Command, withState bool) {
+	f := cmd.Flags()
+	f.StringVar(&o.From, "from", "", "upstream revision the range starts after (default: the newest upstream tag in the fork)")
+	f.StringVar(&o.To, "to", "", "upstream revision the range ends at")
+	f.StringVar(&o.Repo, "repo", ".", "the fork's checkout (any folder inside it)")
+	f.StringVar(&o.Fork, "fork", "HEAD", "the fork revision under review")
+	f.StringVar(&o.Base, "base", "", "the upstream revision the fork last took in (default: FROM)")
+	f.StringVar(&o.ConfigFile, "config", "", "configuration file (default: .forkreview.yaml at the repository root, if present)")
+	if withState {
+		f.StringVar(&o.StateFile, "state", "", "review state file (default: .forkreview/FROM..TO.json at the repository root)")
+	}
+}
+
+// parseRange reads the optional FROM..TO argument into o; flags given too must agree.
+func (o *rangeOptions) parseRange(args []string) error {
+	if len(args) > 1 {
+		return usageErrorf("expected one range FROM..TO, got %d arguments", len(args))
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	a := args[0]
+	if strings.Contains(a, "...") {
+		return usageErrorf("range %q: use two dots, FROM..TO", a)
+	}
+	from, to, ok := strings.Cut(a, "..")
+	if !ok {
+		// a single revision is TO, with FROM found from the tags
+		from, to = "", a
+	}
+	if to == "" {
+		return usageErrorf("range %q has no TO: write it as FROM..TO", a)
+	}
+	if o.From != "" && from != "" && o.From != from {
+		return usageErrorf("range %q and --from %q disagree: give one of them", a, o.From)
+	}
+	if o.To != "" && o.To != to {
+		return usageErrorf("range %q and --to %q disagree: give one of them", a, o.To)
+	}
+	if from != "" {
+		o.From = from
+	}
+	o.To = to
+	return nil
+}
+
+// session is an open repository with its configuration and resolved range.
+type session struct {
+	ios   *ioStreams
+	opts  *rangeOptions
+	repo  *gitops.Repo
+	cfg   *config.Config
+	rules *review.Rules
+	rng   *gitops.Range
+}
+
+func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
+	repo, err := gitops.Open(o.Repo)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{ios: ios, opts: o, repo: repo}
+	cfgPath := o.ConfigFile
+	if cfgPath == "" {
+		p := filepath.Join(repo.Root, ".forkreview.yaml")
+		if _, err := os.Stat(p); err == nil {
+			cfgPath = p
+		}
+	}
+	if cfgPath != "" {
+		if s.cfg, err = config.Load(cfgPath); err != nil {
+			return nil, err
+		}
+	}
+	if s.rng, err = repo.ResolveRange(gitops.RangeSpec{From: o.From, To: o.To, Fork: o.Fork, Base: o.Base, TagPattern: s.cfg.TagPattern()}); err != nil {
+		return nil, err
+	}
+	info := config.RepoInfo{ModulePath: repo.ModulePath(s.rng.ForkCommit), Remotes: repo.Remotes()}
+	_, info.HasUpstreamRemote = info.Remotes[s.cfg.Remote()]
+	fdPath, explicit := s.cfg.ForkDiffPath()
+	if b, err := repo.FileAt(s.rng.ForkCommit, fdPath); err == nil {
+		info.ForkYAML = b
+	} else if explicit {
+		return nil, fmt.Errorf("config: forkdiff file %s is not in the fork at %s: fix the forkdiff key or commit the file", fdPath, s.rng.Fork)
+	}
+	if s.rules, err = s.cfg.Rules(info); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// scan loads and classifies the range, and returns the report with the review state applied.
+func (s *session) scan(ctx context.Context, st *review.State, progress func(done, total int)) (*review.Report, error) {
+	in, err := s.repo.Load(ctx, s.rng)
+	if err != nil {
+		return nil, err
+	}
+	res, err := review.Classify(ctx, in, s.repo, review.Options{Rules: s.rules, Progress: progress})
+	if err != nil {
+		return nil, err
+	}
+	rep := &review.Report{
+		SchemaVersion: review.SchemaVersion,
+		Tool:          review.Tool{Name: "forkreview", Version: toolVersion()},
+		GeneratedAt:   time.Now().UTC().Truncate(time.Second),
+		Repository:    s.repo.Root,
+		Upstream: review.Upstream{From: s.rng.From, To: s.rng.To,
+			FromCommit: s.rng.FromCommit.String(), ToCommit: s.rng.ToCommit.String(), URL: s.rules.UpstreamURL},
+		Fork: review.Fork{Ref: s.rng.Fork, Commit: s.rng.ForkCommit.String(), BaseCommit: s.rng.BaseCommit.String(),
+			ChangedFiles: len(in.ForkChanges)},
+		Commits: res.Commits,
+	}
+	if rep.Commits == nil {
+		rep.Commits = []review.Commit{}
+	}
+	rep.Fork.ChangedDeclarations = res.ForkDeclarations
+	if st == nil {
+		st = review.NewState()
+	}
+	rep.ApplyState(st)
+	return rep, nil
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._+-]+`)
+
+// statePath is the review state file: --state, else .forkreview/FROM..TO.json at the root.
+func (s *session) statePath() string {
+	if s.opts.StateFile != "" {
+		return s.opts.StateFile
+	}
+	name := unsafeName.ReplaceAllString(s.rng.From, "_") + ".." + unsafeName.ReplaceAllString(s.rng.To, "_") + ".json"
+	return filepath.Join(s.repo.Root, ".forkreview", name)
+}
+
+// loadState reads the range's state file and inherits the decisions of the other state files
+// beside it, so a commit reviewed in one range shows reviewed in an overlapping one. A file
+// that cannot be read stops the command; it is never overwritten.
+func (s *session) loadState() (*review.State, error) {
+	p := s.statePath()
+	st, err := review.LoadState(p)
+	if err != nil {
+		return nil, err
+	}
+	others, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "*.json"))
+	for _, o := range others {
+		if same, _ := sameFile(o, p); same {
+			continue
+		}
+		ost, err := review.LoadState(o)
+		if err != nil {
+			if errors.Is(err, review.ErrStateDamaged) {
+				fmt.Fprintf(s.ios.Err, "forkreview: warning: ignoring %s: %v\n", o, err)
+			}
+			continue
+		}
+		st.Inherit(ost)
+	}
+	return st, nil
+}
+
+func sameFile(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
+}
+
+// progressPrinter prints "scanning N/M commits" on stderr when it is a terminal.
+func progressPrinter(ios *ioStreams) (func(done, total int), func()) {
+	if !ios.errTTY {
+		return nil, func() {}
+	}
+	last := time.Time{}
+	return func(done, total int) {
+			if done < total && time.Since(last) < 80*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(ios.Err, "\r\x1b[Kscanning %d/%d commits", done, total)
+		}, func() {
+			fmt.Fprint(ios.Err, "\r\x1b[K")
+		}
+}

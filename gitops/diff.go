@@ -1,0 +1,92 @@
+package gitops
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/utils/merkletrie"
+
+	"github.com/forkreview/forkreview/review"
+)
+
+// renameOptions detect renames as git does by default (similarity 50%).
+var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 50, RenameLimit: 1000}
+
+// TreeChanges diffs two commits' trees with rename detection, like `git diff -M --raw a b`.
+// A zero a diffs against the empty tree.
+func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.TreeChange, error) {
+	var ta, tb *object.Tree
+	var err error
+	if !a.IsZero() {
+		if ta, err = r.tree(a); err != nil {
+			return nil, err
+		}
+	}
+	if tb, err = r.tree(b); err != nil {
+		return nil, err
+	}
+	r.io.Lock()
+	changes, err := object.DiffTreeWithOptions(ctx, ta, tb, renameOptions)
+	r.io.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
+	}
+	out := make([]review.TreeChange, 0, len(changes))
+	for _, c := range changes {
+		action, err := c.Action()
+		if err != nil {
+			return nil, err
+		}
+		tc := review.TreeChange{}
+		switch action {
+		case merkletrie.Insert:
+			tc.Status = review.StatusAdded
+			tc.Path = c.To.Name
+		case merkletrie.Delete:
+			tc.Status = review.StatusDeleted
+			tc.Path = c.From.Name
+		case merkletrie.Modify:
+			tc.Status = review.StatusModified
+			tc.Path = c.To.Name
+			if c.From.Name != c.To.Name {
+				tc.Status = review.StatusRenamed
+				tc.OldPath = c.From.Name
+			}
+		}
+		if c.From.Name != "" {
+			tc.OldBlob = c.From.TreeEntry.Hash.String()
+			tc.OldMode = uint32(c.From.TreeEntry.Mode)
+		}
+		if c.To.Name != "" {
+			tc.NewBlob = c.To.TreeEntry.Hash.String()
+			tc.NewMode = uint32(c.To.TreeEntry.Mode)
+		}
+		out = append(out, tc)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {
+	c, err := r.Commit(h)
+	if err != nil {
+		return nil, err
+	}
+	r.io.Lock()
+	t, err := c.Tree()
+	r.io.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", short(h), err)
+	}
+	return t, nil
+}
+
+func short(h plumbing.Hash) string {
+	if h.IsZero() {
+		return "(empty)"
+	}
+	return h.String()[:10]
+}

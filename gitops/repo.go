@@ -1,0 +1,224 @@
+// Package gitops is all of forkreview's repository access, on go-git only (the product needs no
+// git binary): resolving revisions, walking a range, tree diffs with renames, blobs, merge bases
+// and commit diffs. It implements the small interfaces package review declares.
+package gitops
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// ErrNotRepository is returned by Open when the folder is not inside a git repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// ErrShallow is wrapped when a repository is a shallow clone and the walk needs history that
+// is not there.
+var ErrShallow = errors.New("repository is a shallow clone")
+
+// Repo is an open repository with caches for commits and blobs. It is safe for concurrent use.
+type Repo struct {
+	Git  *git.Repository
+	Root string // the work tree's top folder, or the git folder of a bare repository
+	Bare bool
+
+	mu      sync.Mutex // guards the caches below
+	io      sync.Mutex // serialises go-git object reads, which are not safe for concurrent use
+	commits map[plumbing.Hash]*commitNode
+	shallow map[plumbing.Hash]bool
+
+	blobs *blobCache
+}
+
+// Open opens the repository that holds dir (any folder inside a work tree, a work tree of `git
+// worktree`, or a bare repository), like git's own discovery.
+func Open(dir string) (*Repo, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("open repository %s: not a folder", dir)
+	}
+	g, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// a bare repository, or a folder inside one's git directory
+		if gd := findGitDir(abs); gd != "" {
+			g, err = git.PlainOpenWithOptions(gd, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+		}
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("%w: %s (run forkreview inside the fork's checkout, or pass --repo DIR)", ErrNotRepository, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	g = withFastStorage(g)
+	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, blobs: newBlobCache(256 << 20)}
+	if wt, err := g.Worktree(); err == nil {
+		r.Root = wt.Filesystem.Root()
+	} else {
+		r.Bare = true
+		if r.Root = findGitDir(abs); r.Root == "" {
+			r.Root = abs
+		}
+	}
+	if sh, err := g.Storer.Shallow(); err == nil && len(sh) > 0 {
+		r.shallow = map[plumbing.Hash]bool{}
+		for _, h := range sh {
+			r.shallow[h] = true
+		}
+	}
+	return r, nil
+}
+
+// withFastStorage reopens the repository's object storage keeping pack files open: go-git's
+// default reopens the pack for every object it reads, which dominates a scan.
+func withFastStorage(g *git.Repository) *git.Repository {
+	fsst, ok := g.Storer.(*filesystem.Storage)
+	if !ok {
+		return g
+	}
+	st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(256*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+	var wt billy.Filesystem
+	if w, err := g.Worktree(); err == nil {
+		wt = w.Filesystem
+	}
+	ng, err := git.Open(st, wt)
+	if err != nil {
+		return g
+	}
+	return ng
+}
+
+// Close releases the pack files the repository keeps open.
+func (r *Repo) Close() error {
+	if st, ok := r.Git.Storer.(*filesystem.Storage); ok {
+		return st.Close()
+	}
+	return nil
+}
+
+// findGitDir finds the bare repository (a folder with HEAD, objects and refs) that holds abs,
+// or "".
+func findGitDir(abs string) string {
+	for d := abs; ; d = filepath.Dir(d) {
+		if isGitDir(d) {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+func isGitDir(d string) bool {
+	for _, n := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(d, n)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// IsShallow reports whether the repository is a shallow clone.
+func (r *Repo) IsShallow() bool { return len(r.shallow) > 0 }
+
+// shallowError explains a shallow clone and how to fetch the history forkreview needs.
+func shallowError(what string) error {
+	return fmt.Errorf("%w: %s; fetch the full history with `git fetch --unshallow` and upstream's tags with `git fetch upstream --tags`", ErrShallow, what)
+}
+
+// commitNode is the part of a commit the walks need, cached by hash.
+type commitNode struct {
+	hash    plumbing.Hash
+	parents []plumbing.Hash
+	when    int64 // committer time, unix seconds
+	commit  *object.Commit
+}
+
+// node loads a commit's graph data, cached.
+func (r *Repo) node(h plumbing.Hash) (*commitNode, error) {
+	r.mu.Lock()
+	n, ok := r.commits[h]
+	r.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	r.io.Lock()
+	c, err := r.Git.CommitObject(h)
+	r.io.Unlock()
+	if err != nil {
+		if r.shallow[h] || errors.Is(err, plumbing.ErrObjectNotFound) && r.IsShallow() {
+			return nil, shallowError(fmt.Sprintf("commit %s is not in the clone", h.String()[:10]))
+		}
+		return nil, fmt.Errorf("read commit %s: %w", h.String()[:10], err)
+	}
+	n = &commitNode{hash: h, parents: c.ParentHashes, when: c.Committer.When.Unix(), commit: c}
+	if r.shallow[h] {
+		// git treats the commits at a shallow boundary as having no parents.
+		n.parents = nil
+	}
+	r.mu.Lock()
+	r.commits[h] = n
+	r.mu.Unlock()
+	return n, nil
+}
+
+// Commit returns the commit object of h.
+func (r *Repo) Commit(h plumbing.Hash) (*object.Commit, error) {
+	n, err := r.node(h)
+	if err != nil {
+		return nil, err
+	}
+	return n.commit, nil
+}
+
+// ModulePath reads the Go module path from go.mod at the given commit ("" when there is none).
+func (r *Repo) ModulePath(at plumbing.Hash) string {
+	b, err := r.FileAt(at, "go.mod")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "module") {
+			f := strings.Fields(line)
+			if len(f) >= 2 && f[0] == "module" {
+				return strings.Trim(f[1], `"`)
+			}
+		}
+	}
+	return ""
+}
+
+// FileAt reads a file's content at a commit.
+func (r *Repo) FileAt(at plumbing.Hash, path string) ([]byte, error) {
+	c, err := r.Commit(at)
+	if err != nil {
+		return nil, err
+	}
+	r.io.Lock()
+	t, err := c.Tree()
+	var e *object.TreeEntry
+	if err == nil {
+		e, err = t.FindEntry(path)
+	}
+	r.io.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return r.Blob(e.Hash.String())
+}

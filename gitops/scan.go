@@ -1,0 +1,311 @@
+package gitops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/forkreview/forkreview/review"
+)
+
+// RangeSpec is the range as the user gave it (cli.md): From may be "" (then the newest tag
+// matching TagPattern that is an ancestor of the fork), Fork defaults to HEAD, Base to From.
+type RangeSpec struct {
+	From, To, Fork, Base string
+	TagPattern           string
+}
+
+// Range is a resolved RangeSpec.
+type Range struct {
+	From, To, Fork, Base                         string
+	FromCommit, ToCommit, ForkCommit, BaseCommit plumbing.Hash
+}
+
+// ErrBaseNotInFork is wrapped when --base (FROM by default) is not an ancestor of the fork.
+var ErrBaseNotInFork = errors.New("base is not an ancestor of the fork")
+
+// ResolveRange resolves the revisions of a range and checks that the base is in the fork.
+func (r *Repo) ResolveRange(spec RangeSpec) (*Range, error) {
+	rg := &Range{From: spec.From, To: spec.To, Fork: spec.Fork, Base: spec.Base}
+	if rg.Fork == "" {
+		rg.Fork = "HEAD"
+	}
+	var err error
+	if rg.ForkCommit, err = r.Resolve(rg.Fork); err != nil {
+		return nil, fmt.Errorf("--fork: %w", err)
+	}
+	if rg.To == "" {
+		return nil, fmt.Errorf("no upstream range: give it as FROM..TO (for example v1.13.11..v1.13.12) or with --to")
+	}
+	if rg.ToCommit, err = r.Resolve(rg.To); err != nil {
+		return nil, err
+	}
+	if rg.From == "" {
+		pat := spec.TagPattern
+		if pat == "" {
+			pat = "v*"
+		}
+		t, err := r.NewestTag(rg.ForkCommit, pat)
+		if err != nil {
+			return nil, fmt.Errorf("find FROM: %w", err)
+		}
+		rg.From, rg.FromCommit = t.Name, t.Commit
+	} else if rg.FromCommit, err = r.Resolve(rg.From); err != nil {
+		return nil, err
+	}
+	if rg.Base == "" {
+		rg.Base, rg.BaseCommit = rg.From, rg.FromCommit
+	} else if rg.BaseCommit, err = r.Resolve(rg.Base); err != nil {
+		return nil, fmt.Errorf("--base: %w", err)
+	}
+	ok, err := r.IsAncestor(rg.BaseCommit, rg.ForkCommit)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		what := "--base " + rg.Base
+		if spec.Base == "" {
+			what = "--base (FROM, " + rg.From + ")"
+		}
+		return nil, fmt.Errorf("%w: %s is not an ancestor of %s: the fork has not taken it in; pass --base with the upstream release the fork last merged (or merge %s first)", ErrBaseNotInFork, what, rg.Fork, rg.Base)
+	}
+	return rg, nil
+}
+
+// Load reads everything the classifier needs for a range: the upstream commits in order with
+// their changes and merge bases, the fork's changes, and its own commits.
+func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
+	hashes, err := r.RangeCommits(rg.ToCommit, rg.FromCommit)
+	if err != nil {
+		return nil, err
+	}
+	in := &review.Input{Base: rg.BaseCommit.String(), Fork: rg.ForkCommit.String(), ForkAt: map[string][]review.TreeChange{}}
+	if in.ForkChanges, err = r.TreeChanges(ctx, rg.BaseCommit, rg.ForkCommit); err != nil {
+		return nil, err
+	}
+	in.ForkAt[in.Base] = in.ForkChanges
+	in.ModulePath = r.ModulePath(rg.ForkCommit)
+
+	forkOnly, err := r.RangeCommits(rg.ForkCommit, rg.BaseCommit)
+	if err != nil {
+		return nil, err
+	}
+	mb, err := r.newMergeBaser(rg, hashes, forkOnly)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hashes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := r.node(h)
+		if err != nil {
+			return nil, err
+		}
+		c := n.commit
+		u := review.UpstreamCommit{
+			Hash:    h.String(),
+			Author:  c.Author.Name + " <" + c.Author.Email + ">",
+			Date:    c.Author.When.UTC(),
+			Message: c.Message,
+		}
+		for _, p := range c.ParentHashes {
+			u.Parents = append(u.Parents, p.String())
+		}
+		var parent plumbing.Hash
+		if len(c.ParentHashes) > 0 {
+			parent = c.ParentHashes[0]
+		}
+		if u.Changes, err = r.TreeChanges(ctx, parent, h); err != nil {
+			return nil, err
+		}
+		u.MergeBase = in.Base
+		if !parent.IsZero() {
+			m, err := mb.mergeBase(parent)
+			if err != nil {
+				return nil, err
+			}
+			u.MergeBase = m.String()
+			if _, ok := in.ForkAt[u.MergeBase]; !ok {
+				chs, err := r.TreeChanges(ctx, m, rg.ForkCommit)
+				if err != nil {
+					return nil, err
+				}
+				in.ForkAt[u.MergeBase] = chs
+			}
+		}
+		in.Commits = append(in.Commits, u)
+	}
+	for i := len(forkOnly) - 1; i >= 0; i-- { // newest first
+		n, err := r.node(forkOnly[i])
+		if err != nil {
+			return nil, err
+		}
+		if len(n.parents) == 1 {
+			in.ForkCommits = append(in.ForkCommits, n.hash.String())
+		}
+	}
+	in.ForkCommitChanges = func(h string) ([]review.TreeChange, error) {
+		n, err := r.node(plumbing.NewHash(h))
+		if err != nil {
+			return nil, err
+		}
+		return r.TreeChanges(ctx, n.parents[0], n.hash)
+	}
+	return in, nil
+}
+
+// mergeBaser answers merge-base(F, u^) for the first parents of the range: W(u)'s base.
+//
+// When the base is FROM and the fork holds none of the range's commits (the usual case), the
+// common ancestors of F and a parent p are exactly the ancestors of p's boundary commits: the
+// first commits outside the range met going down from p, all ancestors of FROM. So the merge
+// base is the boundary commit that no other boundary commit descends from, computed once for
+// the whole range in topological order instead of one history walk per commit. Otherwise it
+// falls back to git's merge-base walk.
+type mergeBaser struct {
+	r        *Repo
+	rg       *Range
+	fast     bool
+	inRange  map[plumbing.Hash]bool
+	boundary map[plumbing.Hash][]plumbing.Hash
+	cache    map[plumbing.Hash]plumbing.Hash
+}
+
+func (r *Repo) newMergeBaser(rg *Range, rangeCommits, forkOnly []plumbing.Hash) (*mergeBaser, error) {
+	m := &mergeBaser{r: r, rg: rg, inRange: map[plumbing.Hash]bool{}, cache: map[plumbing.Hash]plumbing.Hash{}}
+	for _, h := range rangeCommits {
+		m.inRange[h] = true
+	}
+	m.fast = rg.BaseCommit == rg.FromCommit
+	for _, h := range forkOnly {
+		if m.inRange[h] {
+			m.fast = false
+			break
+		}
+	}
+	if !m.fast {
+		return m, nil
+	}
+	m.boundary = map[plumbing.Hash][]plumbing.Hash{}
+	for _, h := range rangeCommits { // oldest first: parents before children
+		n, err := r.node(h)
+		if err != nil {
+			return nil, err
+		}
+		var b []plumbing.Hash
+		for _, p := range n.parents {
+			if m.inRange[p] {
+				b = appendUnique(b, m.boundary[p]...)
+			} else {
+				b = appendUnique(b, p)
+			}
+		}
+		m.boundary[h] = b
+	}
+	return m, nil
+}
+
+func appendUnique(list []plumbing.Hash, hs ...plumbing.Hash) []plumbing.Hash {
+outer:
+	for _, h := range hs {
+		for _, x := range list {
+			if x == h {
+				continue outer
+			}
+		}
+		list = append(list, h)
+	}
+	return list
+}
+
+func (m *mergeBaser) mergeBase(p plumbing.Hash) (plumbing.Hash, error) {
+	if b, ok := m.cache[p]; ok {
+		return b, nil
+	}
+	var res plumbing.Hash
+	switch {
+	case m.fast && !m.inRange[p]:
+		// p is an ancestor of FROM, so of the fork
+		res = p
+	case m.fast:
+		res = m.bestOf(m.boundary[p])
+	}
+	if res.IsZero() {
+		b, err := m.r.MergeBase(m.rg.ForkCommit, p)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("merge base of the fork and %s: %w", short(p), err)
+		}
+		res = b
+	}
+	m.cache[p] = res
+	return res, nil
+}
+
+// bestOf picks the boundary commit that is not an ancestor of another one; FROM wins at once.
+// It returns zero when there is no single best one (git would find several merge bases), and
+// the caller falls back to the full walk.
+func (m *mergeBaser) bestOf(bs []plumbing.Hash) plumbing.Hash {
+	for _, b := range bs {
+		if b == m.rg.FromCommit {
+			return b
+		}
+	}
+	if len(bs) == 1 {
+		return bs[0]
+	}
+	var best []plumbing.Hash
+	for i, x := range bs {
+		redundant := false
+		for j, y := range bs {
+			if i != j {
+				if anc, err := m.r.IsAncestor(x, y); err == nil && anc {
+					redundant = true
+					break
+				}
+			}
+		}
+		if !redundant {
+			best = append(best, x)
+		}
+	}
+	if len(best) == 1 {
+		return best[0]
+	}
+	return plumbing.ZeroHash
+}
+
+// CommitDiff is the unified diff of a commit against its first parent (the root commit: against
+// the empty tree), with renames, as `git show -M --format= C` prints it. It implements
+// tui.DiffSource.
+func (r *Repo) CommitDiff(hash string) (string, error) {
+	c, err := r.Commit(plumbing.NewHash(hash))
+	if err != nil {
+		return "", err
+	}
+	var from *object.Tree
+	if len(c.ParentHashes) > 0 {
+		if from, err = r.tree(c.ParentHashes[0]); err != nil {
+			return "", err
+		}
+	}
+	to, err := r.tree(c.Hash)
+	if err != nil {
+		return "", err
+	}
+	r.io.Lock()
+	defer r.io.Unlock()
+	ctx := context.Background()
+	changes, err := object.DiffTreeWithOptions(ctx, from, to, renameOptions)
+	if err != nil {
+		return "", fmt.Errorf("diff %s: %w", short(c.Hash), err)
+	}
+	p, err := changes.PatchContext(ctx)
+	if err != nil {
+		return "", fmt.Errorf("diff %s: %w", short(c.Hash), err)
+	}
+	return p.String(), nil
+}
