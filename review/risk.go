@@ -102,4 +102,3 @@ func (o Overlap) Rank() int {
 	}
 	return 0
 }
-

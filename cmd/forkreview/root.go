@@ -35,7 +35,10 @@ func (e usageError) Unwrap() error { return e.err }
 func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 // failOnError is returned when --fail-on finds unreviewed commits (exit 3).
-type failOnError struct{ n int; level string }
+type failOnError struct {
+	n     int
+	level string
+}
 
 func (e failOnError) Error() string {
 	return fmt.Sprintf("%d unreviewed commit(s) at risk %s or higher (--fail-on %s)", e.n, e.level, e.level)
