@@ -8,7 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -70,7 +73,7 @@ func TestAgainstGitMergeFile(t *testing.T) {
 	}
 	wg.Wait()
 
-	var outcome, count, exact int
+	var outcome, count, exact, tieBreaks int
 	var shown int
 	var profTotal, profExact [3]int
 	for k, c := range cases {
@@ -95,15 +98,37 @@ func TestAgainstGitMergeFile(t *testing.T) {
 			profExact[c.profile]++
 		}
 		profTotal[c.profile]++
-		if (!okOutcome || !okExact) && shown < 3 {
+		if okExact && okCount {
+			continue
+		}
+		// Every difference must come from the two-way diffs, where go-diff
+		// may break a tie between equally short diffs differently from
+		// xdiff; with the same diffs the merge itself must match git.
+		sameDiffs := true
+		for _, side := range [][]byte{c.ours, c.theirs} {
+			gitEdits, err := runGitDiff(git, dir, k, c.base, side)
+			if err != nil {
+				t.Fatalf("case %d: %v", k, err)
+			}
+			if !reflect.DeepEqual(gitEdits, Diff(c.base, side)) {
+				sameDiffs = false
+			}
+		}
+		if sameDiffs {
+			t.Errorf("case %d (style %d): git diffs agree but the merge does not\nbase: %q\nours: %q\ntheirs: %q\ngot: %q\ngit: %q",
+				k, c.style, c.base, c.ours, c.theirs, got.Content, want.out)
+			continue
+		}
+		tieBreaks++
+		if shown < 3 {
 			shown++
 			t.Logf("case %d (style %d) differs from git: conflicts %d, git %d\nbase:\n%q\nours:\n%q\ntheirs:\n%q\ngot:\n%q\ngit:\n%q",
 				k, c.style, len(got.Conflicts), want.conflicts, c.base, c.ours, c.theirs, got.Content, want.out)
 		}
 	}
 	n := float64(len(cases))
-	report := fmt.Sprintf("git merge-file agreement over %d cases: outcome %.2f%%, conflict count %.2f%%, byte-identical output %.2f%%",
-		len(cases), 100*float64(outcome)/n, 100*float64(count)/n, 100*float64(exact)/n)
+	report := fmt.Sprintf("git merge-file agreement over %d cases: outcome %.2f%%, conflict count %.2f%%, byte-identical output %.2f%%; all %d differences come from diff tie-breaks",
+		len(cases), 100*float64(outcome)/n, 100*float64(count)/n, 100*float64(exact)/n, tieBreaks)
 	report += fmt.Sprintf(" (byte-identical by line vocabulary: Go-like %d/%d, tiny alphabet %d/%d, mixed %d/%d)",
 		profExact[0], profTotal[0], profExact[1], profTotal[1], profExact[2], profTotal[2])
 	t.Log(report)
@@ -154,6 +179,41 @@ func runGitMergeFile(git, dir string, k int, c triple) ([]byte, int, error) {
 		return nil, 0, fmt.Errorf("git merge-file: %v: %s", err, stderr.String())
 	}
 	return out, conflicts, nil
+}
+
+var hunkHeader = regexp.MustCompile(`(?m)^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@`)
+
+// runGitDiff returns the hunks of `git diff --no-index` with the diff
+// settings of git merge-file: Myers, no indent heuristic.
+func runGitDiff(git, dir string, k int, a, b []byte) ([]Edit, error) {
+	pa, pb := filepath.Join(dir, fmt.Sprintf("%d.a", k)), filepath.Join(dir, fmt.Sprintf("%d.b", k))
+	if err := os.WriteFile(pa, a, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(pb, b, 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(git, "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-indent-heuristic",
+		"--diff-algorithm=myers", "-U0", pa, pb)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "HOME="+dir)
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return nil, fmt.Errorf("git diff: %v", err)
+	}
+	var edits []Edit
+	for _, m := range hunkHeader.FindAllStringSubmatch(string(out), -1) {
+		num := func(s string) int {
+			if s == "" {
+				return 1 // an omitted count is 1
+			}
+			v, _ := strconv.Atoi(s)
+			return v
+		}
+		start := func(s string) int { v, _ := strconv.Atoi(s); return v }
+		edits = append(edits, Edit{start(m[1]), num(m[2]), start(m[3]), num(m[4])})
+	}
+	return edits, nil
 }
 
 // Line vocabularies: Go-like lines that are mostly unique, lines that recur
@@ -289,4 +349,48 @@ func genTriple(r *rand.Rand) triple {
 		t.theirs = bytes.ReplaceAll(t.theirs, []byte("\n"), []byte("\r\n"))
 	}
 	return t
+}
+
+// TestDiffAgainstGit compares Diff and Stats with `git diff --no-index`:
+// the added and deleted line counts must always match (both diffs are
+// minimal), the hunks themselves nearly always.
+func TestDiffAgainstGit(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not found in PATH; the differential test against git diff needs it")
+	}
+	if testing.Short() {
+		t.Skip("differential test against git diff skipped in -short mode")
+	}
+	r := rand.New(rand.NewSource(oracleSeed + 1))
+	dir := t.TempDir()
+	const pairs = 600
+	same := 0
+	for k := 0; k < pairs; k++ {
+		c := genTriple(r)
+		want, err := runGitDiff(git, dir, k, c.base, c.ours)
+		if err != nil {
+			t.Fatalf("pair %d: %v", k, err)
+		}
+		got := Diff(c.base, c.ours)
+		if reflect.DeepEqual(got, want) {
+			same++
+		}
+		var gitAdd, gitDel int
+		for _, e := range want {
+			gitAdd += e.NewLines
+			gitDel += e.OldLines
+		}
+		if add, del := Stats(c.base, c.ours); add != gitAdd || del != gitDel {
+			t.Errorf("pair %d: Stats = +%d -%d, git diff +%d -%d\na: %q\nb: %q", k, add, del, gitAdd, gitDel, c.base, c.ours)
+		}
+	}
+	report := fmt.Sprintf("git diff agreement over %d pairs: identical hunks %.2f%%", pairs, 100*float64(same)/pairs)
+	t.Log(report)
+	if testing.Verbose() {
+		fmt.Println(report)
+	}
+	if float64(same)/pairs < 0.95 {
+		t.Errorf("hunks identical to git diff for only %d of %d pairs (want at least 95%%)", same, pairs)
+	}
 }

@@ -79,8 +79,9 @@ func markChanges(a, b *side) {
 		}
 		return
 	}
-	ra, okA := toRunes(a.ids[pre:ea])
-	rb, okB := toRunes(b.ids[pre:eb])
+	keepA, keepB := discardUnmatched(a, b, pre, ea, eb)
+	ra, okA := toRunes(a.ids, keepA)
+	rb, okB := toRunes(b.ids, keepB)
 	if !okA || !okB {
 		// More distinct lines than runes: report the middle as one
 		// replacement, which is a correct if coarse diff.
@@ -94,7 +95,7 @@ func markChanges(a, b *side) {
 	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
-	ia, ib := pre, pre
+	ia, ib := 0, 0
 	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
 		n := utf8.RuneCountInString(d.Text)
 		switch d.Type {
@@ -103,25 +104,132 @@ func markChanges(a, b *side) {
 			ib += n
 		case diffmatchpatch.DiffDelete:
 			for k := 0; k < n; k++ {
-				a.mark(ia+k, true)
+				a.mark(keepA[ia+k], true)
 			}
 			ia += n
 		case diffmatchpatch.DiffInsert:
 			for k := 0; k < n; k++ {
-				b.mark(ib+k, true)
+				b.mark(keepB[ib+k], true)
 			}
 			ib += n
 		}
 	}
 }
 
-func toRunes(ids []int32) ([]rune, bool) {
-	rs := make([]rune, len(ids))
-	for i, id := range ids {
-		if id > maxRuneID {
+// Constants of xdiff's xprepare.c.
+const (
+	maxEqLimit    = 1024 // XDL_MAX_EQLIMIT
+	simscanWindow = 100  // XDL_SIMSCAN_WINDOW
+	kpdisRun      = 4    // XDL_KPDIS_RUN
+)
+
+// discardUnmatched is xdl_cleanup_records: before running Myers, xdiff
+// marks as changed every line of [pre, end) that does not occur in the
+// other file at all, and lines that occur very often in the other file
+// when they sit among such lines. Only the remaining lines are diffed,
+// which steers the diff towards the one git picks. It returns the indexes
+// of the lines kept in each file.
+func discardUnmatched(a, b *side, pre, ea, eb int) (keepA, keepB []int) {
+	maxID := int32(-1)
+	for _, id := range a.ids {
+		maxID = max(maxID, id)
+	}
+	for _, id := range b.ids {
+		maxID = max(maxID, id)
+	}
+	cntA := make([]int32, maxID+1)
+	cntB := make([]int32, maxID+1)
+	for _, id := range a.ids {
+		cntA[id]++
+	}
+	for _, id := range b.ids {
+		cntB[id]++
+	}
+	keepA = keepMatched(a, cntB, pre, ea)
+	keepB = keepMatched(b, cntA, pre, eb)
+	return keepA, keepB
+}
+
+func keepMatched(s *side, otherCount []int32, pre, end int) []int {
+	mlim := int32(min(bogosqrt(s.n()), maxEqLimit))
+	dis := make([]byte, end)
+	for i := pre; i < end; i++ {
+		switch nm := otherCount[s.ids[i]]; {
+		case nm == 0:
+			dis[i] = 0
+		case nm >= mlim:
+			dis[i] = 2
+		default:
+			dis[i] = 1
+		}
+	}
+	keep := make([]int, 0, end-pre)
+	for i := pre; i < end; i++ {
+		if dis[i] == 1 || dis[i] == 2 && !cleanMultiMatch(dis, i, pre, end-1) {
+			keep = append(keep, i)
+		} else {
+			s.mark(i, true)
+		}
+	}
+	return keep
+}
+
+// cleanMultiMatch is xdl_clean_mmatch: a line with many matches (dis 2)
+// is discarded when the lines around it are mostly unmatched ones.
+func cleanMultiMatch(dis []byte, i, s, e int) bool {
+	if i-s > simscanWindow {
+		s = i - simscanWindow
+	}
+	if e-i > simscanWindow {
+		e = i + simscanWindow
+	}
+	rdis0, rpdis0 := 0, 1
+	for r := 1; i-r >= s; r++ {
+		if dis[i-r] == 0 {
+			rdis0++
+		} else if dis[i-r] == 2 {
+			rpdis0++
+		} else {
+			break
+		}
+	}
+	if rdis0 == 0 {
+		return false
+	}
+	rdis1, rpdis1 := 0, 1
+	for r := 1; i+r <= e; r++ {
+		if dis[i+r] == 0 {
+			rdis1++
+		} else if dis[i+r] == 2 {
+			rpdis1++
+		} else {
+			break
+		}
+	}
+	if rdis1 == 0 {
+		return false
+	}
+	rdis1 += rdis0
+	rpdis1 += rpdis0
+	return rpdis1*kpdisRun < rpdis1+rdis1
+}
+
+// bogosqrt is xdl_bogosqrt, xdiff's rough integer square root.
+func bogosqrt(n int) int {
+	i := 1
+	for ; n > 0; n >>= 2 {
+		i <<= 1
+	}
+	return i
+}
+
+func toRunes(ids []int32, keep []int) ([]rune, bool) {
+	rs := make([]rune, len(keep))
+	for k, i := range keep {
+		if ids[i] > maxRuneID {
 			return nil, false
 		}
-		rs[i] = idRune(id)
+		rs[k] = idRune(ids[i])
 	}
 	return rs, true
 }
