@@ -263,7 +263,10 @@ func (c *Client) update(ctx context.Context, t target, existing *gh.IssueComment
 	return res, nil
 }
 
-// find returns the oldest comment of the pull request whose body starts with marker, or nil.
+// find returns the comment of the pull request whose body starts with marker: the oldest one
+// written by a bot (GITHUB_TOKEN comments as github-actions[bot]) or else the oldest by anyone
+// (a personal token comments as its user), or nil. Preferring bots keeps a person who pastes the
+// marker into a comment of their own from having it taken over.
 func (c *Client) find(ctx context.Context, t target, marker string) (*gh.IssueComment, error) {
 	t.op = "list the pull request's comments"
 	opt := &gh.IssueListCommentsOptions{
@@ -271,18 +274,25 @@ func (c *Client) find(ctx context.Context, t target, marker string) (*gh.IssueCo
 		Direction:   gh.String("asc"),
 		ListOptions: gh.ListOptions{PerPage: 100, Page: 1},
 	}
+	var first *gh.IssueComment
 	for pages := 0; pages < maxPages; pages++ {
 		comments, resp, err := c.gh.Issues.ListComments(ctx, t.owner, t.repo, t.pr, opt)
 		if err != nil {
 			return nil, c.classify(t, err)
 		}
 		for _, cm := range comments {
-			if strings.HasPrefix(strings.TrimLeft(cm.GetBody(), " \t\r\n"), marker) {
+			if !strings.HasPrefix(strings.TrimLeft(cm.GetBody(), " \t\r\n"), marker) {
+				continue
+			}
+			if cm.GetUser().GetType() == "Bot" {
 				return cm, nil
+			}
+			if first == nil {
+				first = cm
 			}
 		}
 		if resp.NextPage == 0 || resp.NextPage <= opt.Page {
-			return nil, nil
+			return first, nil
 		}
 		opt.Page = resp.NextPage
 	}

@@ -137,6 +137,23 @@ func TestUpsertReadsEveryPage(t *testing.T) {
 	}
 }
 
+// A person who pastes the marker at the start of their own comment does not get it taken over
+// when the bot's comment exists.
+func TestUpsertPrefersTheBotsComment(t *testing.T) {
+	h := setup(t, "")
+	human := h.f.seed(8, "mallory", marker+"\nnot yours")
+	bot := h.f.seed(8, "github-actions[bot]", marker+"\nold")
+	res, err := h.upsert(t, 8, marker+"\nnew")
+	if err != nil || res.ID != bot || res.Action != Updated {
+		t.Fatalf("got %+v %v, want an edit of the bot's comment %d", res, err, bot)
+	}
+	for _, c := range h.f.ours(8, marker) {
+		if c.ID == human && c.Body != marker+"\nnot yours" {
+			t.Fatal("the person's comment was edited")
+		}
+	}
+}
+
 func TestUpsertCreatesAfterLastPage(t *testing.T) {
 	h := setup(t, "")
 	for i := 0; i < 201; i++ {

@@ -43,6 +43,7 @@ type fakeComment struct {
 	URL  string `json:"html_url"`
 	User struct {
 		Login string `json:"login"`
+		Type  string `json:"type"`
 	} `json:"user"`
 }
 
@@ -78,7 +79,10 @@ func (f *fakeGitHub) seed(pr int, login, body string) int64 {
 func (f *fakeGitHub) add(pr int, login, body string) *fakeComment {
 	f.nextID++
 	c := &fakeComment{ID: f.nextID, Body: body, URL: fmt.Sprintf("https://github.example/%s/%s/pull/%d#issuecomment-%d", f.owner, f.repo, pr, f.nextID)}
-	c.User.Login = login
+	c.User.Login, c.User.Type = login, "User"
+	if strings.HasSuffix(login, "[bot]") {
+		c.User.Type = "Bot"
+	}
 	f.comments[pr] = append(f.comments[pr], c)
 	return c
 }
