@@ -83,11 +83,11 @@ func TestHostileMarkdown(t *testing.T) {
 	out := string(render(t, "markdown", hostileReport()))
 	mdInert(t, out)
 	for _, want := range []string{
-		"&lt;script&gt;alert(1)&lt;/script&gt;",    // shown, not run
-		"@\u200deveryone", "@\u200dorg/team",       // shown, not mentioned
+		"&lt;script&gt;alert(1)&lt;/script&gt;", // shown, not run
+		"@\u200deveryone", "@\u200dorg/team",    // shown, not mentioned
 		"\\| pipes \\|", "\\`tick\\`", "\\[red\\]", // shown, not formatting
-		"␛\\[31mred",                            // ANSI as a visible picture
-		"\\=HYPERLINK",                          // not a setext heading
+		"␛\\[31mred",   // ANSI as a visible picture
+		"\\=HYPERLINK", // not a setext heading
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q", want)

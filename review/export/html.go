@@ -76,7 +76,6 @@ func htmlFuncs() template.FuncMap {
 		"gt0":        func(n int) bool { return n > 0 },
 		"searchText": searchText,
 		"riskLabel":  riskLabel,
-		"sectionFor": sectionFor,
 		"day":        day,
 	}
 }
@@ -126,16 +125,6 @@ var riskLabels = map[string]string{
 }
 
 func riskLabel(r any) string { return riskLabels[fmt.Sprint(r)] }
-
-// sectionFor finds a section by ID, for the overview's links.
-func sectionFor(d *Data, id string) *Section {
-	for _, s := range d.Sections {
-		if s.ID == id {
-			return s
-		}
-	}
-	return &Section{ID: id}
-}
 
 // day is the date part of an RFC 3339 time as the state file stores it.
 func day(s string) string {
