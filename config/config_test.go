@@ -117,6 +117,7 @@ func TestParseErrors(t *testing.T) {
 		{"forkdiff absolute", "forkdiff: /etc/fork.yaml\n", `config .forkreview.yaml:1: forkdiff: "/etc/fork.yaml" is absolute: give the path relative to the repository root`},
 		{"forkdiff outside", "forkdiff: ../fork.yaml\n", `config .forkreview.yaml:1: forkdiff: "../fork.yaml" leaves the repository: give a path inside it`},
 		{"empty security word", "security_words: [dos, \" \"]\n", `config .forkreview.yaml:1: security_words[1]: empty word`},
+		{"alias to itself", "zones: &z [*z]\n", "config .forkreview.yaml:1: zones[0]: expected a mapping, found a list"},
 		{"syntax error", "ignore: [a\nzones: x\n", `config .forkreview.yaml:1: invalid YAML: did not find expected ',' or ']'`},
 		{"two documents", "ignore: [a]\n---\ntrivial: [b]\n", `config .forkreview.yaml:2: a second YAML document: the file must hold one (remove the ---)`},
 	} {

@@ -16,6 +16,9 @@ import (
 // misspelt globs or sub would silently unname a feature.
 var defKeys = []string{"title", "description", "globs", "sub", "ignore"}
 
+// maxFeatures bounds the definitions of one file; op-geth's has about seventy.
+const maxFeatures = 10000
+
 // ParseForkDiff reads forkdiff's fork.yaml: the definitions flattened in document order (see
 // review.Feature) and the top-level ignore globs.
 func ParseForkDiff(b []byte) ([]review.Feature, []string, error) {
@@ -51,6 +54,7 @@ func parseForkDiff(name string, b []byte) ([]review.Feature, []string, error) {
 		return nil, nil, d.err()
 	}
 	var feats []review.Feature
+	d.visiting = map[*yaml.Node]bool{}
 	d.def(defN, "def", 0, nil, &feats)
 	if err := d.err(); err != nil {
 		return nil, nil, err
@@ -60,7 +64,22 @@ func parseForkDiff(name string, b []byte) ([]review.Feature, []string, error) {
 
 // def flattens one definition and its subs in document order. path holds the titles of its
 // ancestors below the root.
-func (d *decoder) def(n *yaml.Node, where string, level int, path []string, out *[]review.Feature) {
+func (d *decoder) def(at *yaml.Node, where string, level int, path []string, out *[]review.Feature) {
+	n := resolve(at)
+	// YAML aliases can make the tree a cycle or grow it exponentially.
+	switch {
+	case d.visiting[n]:
+		d.errorf(at, "%s: an alias makes this definition contain itself", where)
+		return
+	case len(*out) >= maxFeatures:
+		if len(*out) == maxFeatures {
+			d.errorf(at, "%s: more than %d definitions: is an alias repeating a subtree?", where, maxFeatures)
+			*out = append(*out, review.Feature{})
+		}
+		return
+	}
+	d.visiting[n] = true
+	defer delete(d.visiting, n)
 	fields := d.mapping(n, where, defKeys)
 	if n.Kind != yaml.MappingNode {
 		return
@@ -111,6 +130,6 @@ func (d *decoder) def(n *yaml.Node, where string, level int, path []string, out 
 		return
 	}
 	for i, s := range subs.Content {
-		d.def(resolve(s), fmt.Sprintf("%s.sub[%d]", where, i), level+1, childPath, out)
+		d.def(s, fmt.Sprintf("%s.sub[%d]", where, i), level+1, childPath, out)
 	}
 }

@@ -127,6 +127,7 @@ func TestParseForkDiffErrors(t *testing.T) {
 		{"bad ignore glob", "def:\n  title: a\nignore: [\"{a\"]\n", `forkdiff fork.yaml:3: ignore[0]: bad glob "{a": unclosed [ or {, or a trailing \`},
 		{"title a list", "def:\n  title: [a]\n", "forkdiff fork.yaml:2: def.title: expected a string, found a list"},
 		{"description a mapping", "def:\n  description: {a: b}\n", "forkdiff fork.yaml:2: def.description: expected a string, found a mapping"},
+		{"alias cycle", "def: &d\n  title: a\n  sub: [*d]\n", "forkdiff fork.yaml:3: def.sub[0]: an alias makes this definition contain itself"},
 		{"syntax", "def:\n  title: \"a\n", "forkdiff fork.yaml:2: invalid YAML: found unexpected end of stream"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,5 +136,20 @@ func TestParseForkDiffErrors(t *testing.T) {
 				t.Errorf("ParseForkDiff(%q):\n got %v\nwant %s", tc.src, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseForkDiffAliasBomb(t *testing.T) {
+	src := "x: &a {globs: [a]}\n"
+	prev := "a"
+	for i := 0; i < 16; i++ {
+		name := string(rune('b' + i))
+		src += "x" + name + ": &" + name + " {sub: [*" + prev + ", *" + prev + "]}\n"
+		prev = name
+	}
+	src += "def: *" + prev + "\n"
+	_, _, err := ParseForkDiff([]byte(src))
+	if err == nil || !strings.Contains(err.Error(), "more than 10000 definitions: is an alias repeating a subtree?") {
+		t.Errorf("got %v", err)
 	}
 }

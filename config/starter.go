@@ -58,7 +58,7 @@ func Starter(info RepoInfo) []byte {
 	default:
 		w("  # url: https://github.com/OWNER/NAME   # links to upstream commits and pull requests\n")
 	}
-	w("  tag_pattern: %s\n\n", quote(DefaultTagPattern))
+	w("  tag_pattern: \"%s\"   # release tags, in git's glob syntax\n\n", DefaultTagPattern)
 
 	w("# Zones are named parts of the fork. A commit touching one gets the tag zone:NAME, the zone's\n")
 	w("# note among its reasons, and at least the zone's min_risk (low, medium or high).\n")

@@ -39,6 +39,8 @@ func (e *Error) Error() string {
 type decoder struct {
 	kind, file string
 	errs       []error
+	// visiting holds the forkdiff definitions being walked, to stop at alias cycles.
+	visiting map[*yaml.Node]bool
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
