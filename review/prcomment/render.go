@@ -611,6 +611,9 @@ func conflictFiles(c *review.Commit) string {
 			info = append(info, "regenerate: "+code(truncate(e.regenerate, 80)))
 		}
 		s := code(truncate(e.path, 120))
+		if ds := decls(c, e.path); ds != "" {
+			s += " in " + ds
+		}
 		if len(info) > 0 {
 			s += " (" + strings.Join(info, ", ") + ")"
 		}
@@ -635,16 +638,8 @@ func overlapFiles(c *review.Commit) string {
 		}
 		n++
 		s := code(truncate(f.Path, 120))
-		if len(f.Declarations) > 0 {
-			var ds []string
-			for i, d := range f.Declarations {
-				if i == maxDecls {
-					ds = append(ds, fmt.Sprintf("and %d more", len(f.Declarations)-i))
-					break
-				}
-				ds = append(ds, code(truncate(d, 80)))
-			}
-			s += " (" + strings.Join(ds, ", ") + ")"
+		if ds := declList(f.Declarations); ds != "" {
+			s += " (" + ds + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -652,6 +647,28 @@ func overlapFiles(c *review.Commit) string {
 		parts = append(parts, fmt.Sprintf("and %d more", total-n))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// decls lists the declarations the commit changed in path, as the classifier recorded them.
+func decls(c *review.Commit, path string) string {
+	for _, f := range c.Files {
+		if f.Path == path {
+			return declList(f.Declarations)
+		}
+	}
+	return ""
+}
+
+func declList(ds []string) string {
+	var out []string
+	for i, d := range ds {
+		if i == maxDecls {
+			out = append(out, fmt.Sprintf("and %d more", len(ds)-i))
+			break
+		}
+		out = append(out, code(truncate(d, 80)))
+	}
+	return strings.Join(out, ", ")
 }
 
 // checkItem is one line of the checklist.
@@ -698,9 +715,9 @@ func (rd *renderer) footer() string {
 	}
 	tool := "forkreview"
 	if v := strings.TrimSpace(rd.r.Tool.Version); v != "" {
-		tool += " " + Neutralize(truncate(v, 40))
+		tool += " " + truncate(v, 40)
 	}
-	parts = append(parts, tool)
+	parts = append(parts, Neutralize(tool))
 	return "---\n<sub>" + strings.Join(parts, " · ") +
 		". The checklist follows the review state committed with the fork: review with `forkreview review` and commit the state file; boxes ticked here are overwritten on the next run.</sub>\n"
 }
