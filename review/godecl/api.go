@@ -138,9 +138,9 @@ func (w *apiWriter) typ(e ast.Expr) {
 		w.str(".")
 		w.str(t.Sel.Name)
 	case *ast.ParenExpr:
-		w.str("(")
+		// Parentheses only group in a type, and the canonical text needs none: chan (<-chan T)
+		// is written "chan <-chan T", which "chan<- chan T" does not collide with.
 		w.typ(t.X)
-		w.str(")")
 	case *ast.StarExpr:
 		w.str("*")
 		w.typ(t.X)

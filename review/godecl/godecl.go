@@ -25,11 +25,13 @@
 package godecl
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/build/constraint"
 	"go/parser"
+	"go/printer"
 	"go/token"
 	"sort"
 	"strconv"
@@ -81,10 +83,45 @@ type File struct {
 // declNode is the syntax behind one Decl.
 type declNode struct {
 	fn   *ast.FuncDecl
-	spec ast.Spec // *ast.TypeSpec or *ast.ValueSpec
+	tok  token.Token // for a spec: VAR, CONST or TYPE
+	spec ast.Spec    // *ast.TypeSpec or *ast.ValueSpec
 	// implied is, for a const spec without values in a group, the earlier spec whose type
 	// and values it repeats.
 	implied *ast.ValueSpec
+	// iota is the spec's index in its group when its value depends on it (its expression, or
+	// the one it repeats, mentions iota), else -1.
+	iota int
+}
+
+// key is the text Changed compares, given a way to render a node: the declaration itself, and
+// for a spec the keyword (moving "var x = 1" into a "var (...)" group changes nothing), the
+// expression a const repeats and its position when iota makes its value depend on that.
+func (n declNode) key(render func(ast.Node) string) string {
+	if n.fn != nil {
+		return render(n.fn)
+	}
+	k := n.tok.String() + " " + render(n.spec)
+	if n.implied != nil {
+		k += " = " + render(n.implied)
+	}
+	if n.iota >= 0 {
+		k += " @iota " + strconv.Itoa(n.iota)
+	}
+	return k
+}
+
+// printedKey is key on the declaration as gofmt prints it. Changed falls back to it when the
+// tokens differ, for the few rewrites gofmt makes beyond layout (it drops the parentheses of
+// "if (x) {" and of "func F() ()", and the empty statements of "{ ; }"); it only runs for
+// declarations whose tokens differ, which are few.
+func (f *File) printedKey(i int) string {
+	return f.nodes[i].key(func(n ast.Node) string {
+		var buf bytes.Buffer
+		if err := printer.Fprint(&buf, f.fset, n); err != nil {
+			return "" // cannot happen for a node of a parsed file; "" compares unequal
+		}
+		return scanTokens(buf.Bytes(), 0).text(0, buf.Len())
+	})
 }
 
 // Parse parses a Go source file. It fails when the file does not parse or carries a malformed
@@ -182,41 +219,36 @@ func Parse(src []byte) (*File, error) {
 					}
 				}
 				base := Decl{Start: line(start), End: line(end), Source: text[off(from):off(end)]}
-				norm := toks.text(off(from), off(end))
 
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
 					d := base
 					d.Name, d.Kind, d.API = s.Name.Name, "type", typeAPI(s, toks)
-					add(d, declNode{spec: s}, sha256.Sum256([]byte(norm)))
+					n := declNode{tok: token.TYPE, spec: s, iota: -1}
+					add(d, n, sha256.Sum256([]byte(n.key(toks.nodeText))))
 				case *ast.ValueSpec:
-					kind := "var"
-					var via *ast.ValueSpec
-					typ := s.Type
-					key := norm
+					n := declNode{tok: d.Tok, spec: s, iota: -1}
+					kind, typ := "var", s.Type
 					if d.Tok == token.CONST {
 						kind = "const"
 						if len(s.Values) > 0 || s.Type != nil {
 							implied = s
 						} else if implied != nil {
-							via, typ = implied, implied.Type
-							// The spec repeats the earlier type and values; its value also
-							// depends on its position when those mention iota.
-							key += " = " + toks.text(off(implied.Pos()), off(implied.End()))
+							n.implied, typ = implied, implied.Type
 						}
-						if mentionsIota(s.Values) || (via != nil && mentionsIota(via.Values)) {
-							key += " @iota " + strconv.Itoa(i)
+						if mentionsIota(s.Values) || (n.implied != nil && mentionsIota(n.implied.Values)) {
+							n.iota = i
 						}
 					}
 					api := ""
 					if typ != nil {
 						api = typeString(typ, toks)
 					}
-					sum := sha256.Sum256([]byte(key))
-					for _, n := range s.Names {
+					sum := sha256.Sum256([]byte(n.key(toks.nodeText)))
+					for _, id := range s.Names {
 						d := base
-						d.Name, d.Kind, d.API = n.Name, kind, api
-						add(d, declNode{spec: s, implied: via}, sum)
+						d.Name, d.Kind, d.API = id.Name, kind, api
+						add(d, n, sum)
 					}
 				}
 			}
@@ -343,7 +375,7 @@ func Changed(old, new *File) []string {
 	if old != nil {
 		for i, d := range old.Decls {
 			j, ok := new.lookupIndex(d.Name)
-			if !ok || new.keys[j] != old.keys[i] {
+			if !ok || (new.keys[j] != old.keys[i] && !samePrinted(old, i, new, j)) {
 				names = append(names, d.Name)
 			}
 		}
@@ -357,6 +389,11 @@ func Changed(old, new *File) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+func samePrinted(a *File, i int, b *File, j int) bool {
+	ka := a.printedKey(i)
+	return ka != "" && ka == b.printedKey(j)
 }
 
 // APIChanged returns, sorted, the names of the declarations whose API old and new disagree on:

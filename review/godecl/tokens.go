@@ -1,6 +1,7 @@
 package godecl
 
 import (
+	"go/ast"
 	"go/scanner"
 	"go/token"
 	"sort"
@@ -46,10 +47,13 @@ func scanTokens(src []byte, base int) tokens {
 // offset converts a position of the parser's FileSet to a byte offset in the source.
 func (ts tokens) offset(p token.Pos) int { return int(p) - ts.base }
 
+// nodeText is text over a node's range.
+func (ts tokens) nodeText(n ast.Node) string { return ts.text(ts.offset(n.Pos()), ts.offset(n.End())) }
+
 // text returns the tokens within the byte range [from, to) as one line, single spaces between
 // tokens. Automatic and explicit semicolons are the same token; a semicolon before a closing
 // bracket or at the end, and a comma before a closing bracket, are dropped, since gofmt adds and
-// removes them with the layout.
+// removes them with the layout. Number literals are normalized as gofmt does.
 func (ts tokens) text(from, to int) string {
 	i := sort.Search(len(ts.list), func(i int) bool { return ts.list[i].off >= from })
 	var b strings.Builder
@@ -69,11 +73,35 @@ func (ts tokens) text(from, to int) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		if t.lit != "" {
+		switch {
+		case t.tok == token.INT || t.tok == token.FLOAT || t.tok == token.IMAG:
+			b.WriteString(normNumber(t.lit))
+		case t.lit != "":
 			b.WriteString(t.lit)
-		} else {
+		default:
 			b.WriteString(t.tok.String())
 		}
 	}
 	return b.String()
+}
+
+// normNumber mirrors go/printer's normalizedNumber closely enough for comparison: letters in
+// lower case (0X1F and 0x1f, 1E3 and 1e3 are the same number) and no leading zeros in an integer
+// imaginary literal (0765i is 765i).
+func normNumber(lit string) string {
+	x := strings.ToLower(lit)
+	if len(x) < 2 {
+		return x
+	}
+	switch x[:2] {
+	case "0x", "0o", "0b":
+		return x
+	}
+	if x[len(x)-1] == 'i' && !strings.ContainsAny(x, ".e") {
+		x = strings.TrimLeft(x, "0_")
+		if x == "i" {
+			x = "0i"
+		}
+	}
+	return x
 }
