@@ -130,31 +130,54 @@ const (
 // which steers the diff towards the one git picks. It returns the indexes
 // of the lines kept in each file.
 func discardUnmatched(a, b *side, pre, ea, eb int) (keepA, keepB []int) {
-	maxID := int32(-1)
-	for _, id := range a.ids {
-		maxID = max(maxID, id)
-	}
-	for _, id := range b.ids {
-		maxID = max(maxID, id)
-	}
-	cntA := make([]int32, maxID+1)
-	cntB := make([]int32, maxID+1)
-	for _, id := range a.ids {
-		cntA[id]++
-	}
-	for _, id := range b.ids {
-		cntB[id]++
-	}
+	cntA, cntB := lineCounts(a.ids, b.ids)
 	keepA = keepMatched(a, cntB, pre, ea)
 	keepB = keepMatched(b, cntA, pre, eb)
 	return keepA, keepB
 }
 
-func keepMatched(s *side, otherCount []int32, pre, end int) []int {
+// counter maps a line identity to its number of occurrences in one file.
+type counter func(id int32) int32
+
+// lineCounts counts the occurrences of each line in a and in b. Identities
+// are dense over all files of a merge, so a slice indexed by them is the
+// fast choice, but not for the small regions refinement diffs: there a map
+// keeps the work proportional to the region.
+func lineCounts(a, b []int32) (counter, counter) {
+	maxID := int32(-1)
+	for _, id := range a {
+		maxID = max(maxID, id)
+	}
+	for _, id := range b {
+		maxID = max(maxID, id)
+	}
+	if int(maxID) > 4*(len(a)+len(b)) {
+		ma := make(map[int32]int32, len(a))
+		mb := make(map[int32]int32, len(b))
+		for _, id := range a {
+			ma[id]++
+		}
+		for _, id := range b {
+			mb[id]++
+		}
+		return func(id int32) int32 { return ma[id] }, func(id int32) int32 { return mb[id] }
+	}
+	sa := make([]int32, maxID+1)
+	sb := make([]int32, maxID+1)
+	for _, id := range a {
+		sa[id]++
+	}
+	for _, id := range b {
+		sb[id]++
+	}
+	return func(id int32) int32 { return sa[id] }, func(id int32) int32 { return sb[id] }
+}
+
+func keepMatched(s *side, otherCount counter, pre, end int) []int {
 	mlim := int32(min(bogosqrt(s.n()), maxEqLimit))
 	dis := make([]byte, end)
 	for i := pre; i < end; i++ {
-		switch nm := otherCount[s.ids[i]]; {
+		switch nm := otherCount(s.ids[i]); {
 		case nm == 0:
 			dis[i] = 0
 		case nm >= mlim:
