@@ -23,7 +23,9 @@ const (
 	// LevelZealous diffs the two sides of each conflict against each other
 	// and keeps only the lines that differ, then joins conflicts at most 3
 	// lines apart (XDL_MERGE_ZEALOUS, the level of merge-ort, `git merge`
-	// and `git merge-tree`).
+	// and `git merge-tree`). Note that merge-ort also diffs with the
+	// histogram algorithm where this package, like `git merge-file`, uses
+	// Myers, so the two can place a conflict differently.
 	LevelZealous
 	// LevelEager treats identical changes on both sides as clean
 	// (XDL_MERGE_EAGER).
