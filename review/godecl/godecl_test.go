@@ -283,6 +283,9 @@ type S struct{ a int }
 			strings.Replace(base, "func G() int { return 1 }", "func G() int {\n\treturn 1\n}", 1),
 			nil,
 		},
+		{"aligned group", base, strings.Replace(base, "x = 1\n\ty = 2", "x    = 1\n\ty      = 2", 1), nil},
+		{"var moved out of its group", base, strings.Replace(base, "var (\n\tx = 1\n\ty = 2\n)", "var x = 1\n\nvar y = 2", 1), nil},
+		{"var made const", base, strings.Replace(base, "var (\n\tx = 1\n\ty = 2\n)", "const x = 1\n\nvar y = 2", 1), []string{"x"}},
 		{"blank lines between decls", base, strings.Replace(base, "\n\nfunc G", "\n\n\n\nfunc G", 1), nil},
 		{"body change", base, strings.Replace(base, `"x"`, `"y"`, 1), []string{"F"}},
 		{"signature change", base, strings.Replace(base, "func F(a int)", "func F(a int64)", 1), []string{"F"}},
@@ -316,6 +319,26 @@ type S struct{ a int }
 				t.Errorf("Changed = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// gofmt does more than layout: it drops redundant parentheses and semicolons and normalizes
+// number literals. Source it would print the same is unchanged, though the tokens differ.
+func TestChangedGofmtRewrites(t *testing.T) {
+	old := mustParse(t, "package p\n\nfunc G() (int) { if (ok) { ; }; for ;; { break }; return 0X1F }\n")
+	new := mustParse(t, "package p\n\nfunc G() int {\n\tif ok {\n\t}\n\tfor {\n\t\tbreak\n\t}\n\treturn 0x1F\n}\n")
+	if old.keys[0] == new.keys[0] {
+		t.Fatal("token keys agree; the test no longer exercises the gofmt comparison")
+	}
+	if got := Changed(old, new); got != nil {
+		t.Errorf("Changed = %q, want nothing", got)
+	}
+	if got := APIChanged(old, new); got != nil {
+		t.Errorf("APIChanged = %q, want nothing", got)
+	}
+	edited := mustParse(t, "package p\n\nfunc G() int {\n\tif ok {\n\t}\n\tfor {\n\t\tbreak\n\t}\n\treturn 0x1E\n}\n")
+	if got := Changed(old, edited); len(got) != 1 {
+		t.Errorf("Changed = %q, want [G]", got)
 	}
 }
 
