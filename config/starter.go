@@ -96,10 +96,10 @@ func Starter(info RepoInfo) []byte {
 	return b.Bytes()
 }
 
-// starterRemote picks the upstream remote: one named upstream, else one on go-ethereum's
-// address. It returns "" when neither exists.
+// starterRemote picks the upstream remote: one named upstream (in Remotes, or said to exist by
+// HasUpstreamRemote), else one on go-ethereum's address. It returns "" when neither exists.
 func starterRemote(info RepoInfo) (name, url string) {
-	if u, ok := info.Remotes[DefaultRemote]; ok {
+	if u, ok := info.Remotes[DefaultRemote]; ok || info.HasUpstreamRemote {
 		return DefaultRemote, u
 	}
 	names := make([]string, 0, len(info.Remotes))

@@ -59,6 +59,11 @@ func TestStarterLoads(t *testing.T) {
 				t.Errorf("starter does not mention the preset:\n%s", text)
 			}
 		}},
+		{"upstream known without its URL", RepoInfo{HasUpstreamRemote: true}, func(t *testing.T, c *Config, text string) {
+			if c.Upstream.Remote != "upstream" || strings.Contains(text, "No upstream remote") {
+				t.Errorf("config = %+v\n%s", c, text)
+			}
+		}},
 		{"broken fork.yaml", RepoInfo{ForkYAML: []byte("def: [x]\n")}, func(t *testing.T, c *Config, text string) {
 			if c.ForkDiff != "fork.yaml" || !strings.Contains(text, "# It does not read yet; fix it before scanning: forkdiff fork.yaml:1: def: expected a mapping, found a list") {
 				t.Errorf("config = %+v\n%s", c, text)

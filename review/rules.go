@@ -165,10 +165,15 @@ func (r *Rules) ParseSubject(subject string) (area string, pr int) {
 // children before their parent, in document order, and the first whose ignore globs match
 // (the file is claimed but not counted) or whose globs match wins.
 func (r *Rules) FeatureOf(p string) (Feature, bool) {
+	return r.featureOf(p, postOrder(r.Features))
+}
+
+// featureOf is FeatureOf with the attribution order computed once per commit.
+func (r *Rules) featureOf(p string, order []int) (Feature, bool) {
 	if matchExact(r.FeatureIgnore, p) {
 		return Feature{}, false
 	}
-	for _, i := range postOrder(r.Features) {
+	for _, i := range order {
 		f := r.Features[i]
 		if matchExact(f.Ignore, p) {
 			return Feature{}, false
@@ -307,6 +312,7 @@ func (r *Rules) Decorate(c *Commit) {
 	}
 	var hardforkFiles []string
 	var featureOrder []string
+	var order []int
 	featureFiles := map[string][]string{}
 	featureName := map[string]string{}
 	allTest, allDocs := len(c.Files) > 0, len(c.Files) > 0
@@ -339,10 +345,13 @@ func (r *Rules) Decorate(c *Commit) {
 				}
 			}
 		}
-		if f.Overlap.Rank() >= OverlapFile.Rank() {
-			feat, ok := r.FeatureOf(p)
+		if f.Overlap.Rank() >= OverlapFile.Rank() && len(r.Features) > 0 {
+			if order == nil {
+				order = postOrder(r.Features)
+			}
+			feat, ok := r.featureOf(p, order)
 			if !ok && f.OldPath != "" {
-				feat, ok = r.FeatureOf(f.OldPath)
+				feat, ok = r.featureOf(f.OldPath, order)
 			}
 			if ok {
 				if _, seen := featureFiles[feat.Title]; !seen {
@@ -390,7 +399,9 @@ func (r *Rules) Decorate(c *Commit) {
 		if MatchAny(r.Trivial, cf.Path) {
 			cf.Trivial = true
 		}
-		if cf.Regenerate == "" {
+		// The classifier asks Regenerate with the file's content; what the name alone decides
+		// (go.sum) is filled in here for conflicts it did not ask about.
+		if cf.Regenerate == "" && !strings.HasSuffix(cf.Path, ".go") {
 			cf.Regenerate = r.Regenerate(cf.Path, nil)
 		}
 	}
@@ -421,13 +432,9 @@ func listPaths(ps []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(ps[:max], ", "), len(ps)-max)
 }
 
-// eipREs find EIP numbers as go-ethereum spells them: "EIP-1559", "eip1559" (package names),
+// eipRE finds EIP numbers as go-ethereum spells them: "EIP-1559", "eip1559" (package names),
 // "IsEIP155", "EIP150Block", and the jump table's "enable7702".
-var eipREs = []*regexp.Regexp{
-	regexp.MustCompile(`(?:^|[^A-Za-z])[Ee][Ii][Pp][-_ ]?(\d{1,5})`),
-	regexp.MustCompile(`EIP[-_]?(\d{1,5})`),
-	regexp.MustCompile(`\benable(\d{3,5})\b`),
-}
+var eipRE = regexp.MustCompile(`(?:^|[^A-Za-z])[Ee][Ii][Pp][-_ ]?(\d{1,5})|EIP[-_]?(\d{1,5})|\benable(\d{3,5})\b`)
 
 // hardforkMentions lists the network upgrades (in Rules.HardforkNames order) and EIPs (by
 // number) that the commit's subject, body, paths and changed lines mention.
@@ -462,10 +469,12 @@ func (r *Rules) hardforkMentions(c *Commit) []string {
 		}
 	}
 	eips := map[int]bool{}
-	for _, re := range eipREs {
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
-			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
-				eips[n] = true
+	if lower := strings.ToLower(text); strings.Contains(lower, "eip") || strings.Contains(lower, "enable") {
+		for _, m := range eipRE.FindAllStringSubmatch(text, -1) {
+			for _, g := range m[1:] {
+				if n, err := strconv.Atoi(g); err == nil && n > 0 {
+					eips[n] = true
+				}
 			}
 		}
 	}

@@ -368,3 +368,34 @@ func TestIsGeneratedLongLines(t *testing.T) {
 		t.Error("a long comment line hides the header")
 	}
 }
+
+// BenchmarkDecorate measures a commit of ten files against rules the size of op-geth's
+// (about seventy forkdiff definitions) and the geth preset's path lists.
+func BenchmarkDecorate(b *testing.B) {
+	r := &Rules{
+		ConsensusPaths: []string{"consensus/**", "core/vm/**", "core/state/**", "core/types/**", "trie/**", "params/config.go"},
+		HardforkPaths:  []string{"params/config.go", "core/vm/jump_table*.go", "core/vm/eips.go"},
+		HardforkNames:  []string{"Homestead", "Byzantium", "London", "Shanghai", "Cancun", "Prague", "Osaka"},
+		SubjectPattern: gethSubject,
+		Zones:          []Zone{{Name: "zktrie", Paths: []string{"trie/**"}, MinRisk: riskPtr(RiskHigh)}},
+		FeatureIgnore:  []string{"*.sum", ".github/**"},
+	}
+	r.Features = append(r.Features, Feature{Title: "root", Name: "root"})
+	for i := 0; i < 70; i++ {
+		r.Features = append(r.Features, Feature{Title: "f", Name: "f", Level: 1 + i%3, Globs: []string{"core/x" + strings.Repeat("y", i) + ".go", "eth/**/z.go"}})
+	}
+	base := commitWith("core/vm/eips.go", "params/config.go", "core/state/statedb.go", "eth/a/z.go", "trie/hasher.go",
+		"core/types/tx.go", "miner/worker.go", "go.sum", "docs/a.md", "cmd/geth/main.go")
+	for i := range base.Files {
+		base.Files[i].Overlap = OverlapFile
+		base.Files[i].Hunks = []DiffHunk{{Text: " ctx\n+\tif rules.IsPrague && enable7702(x) {\n-\told()\n"}}
+	}
+	base.Subject = "core/vm, params: implement EIP-7702 for Prague (#30078)"
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c := base
+		c.Tags, c.Reasons, c.Features = nil, nil, nil
+		r.Decorate(&c)
+	}
+}
