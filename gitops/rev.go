@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // ErrUnknownRevision is wrapped when a revision names nothing in the repository.
@@ -22,7 +23,7 @@ func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("%w: empty revision", ErrUnknownRevision)
 	}
 	r.io.Lock()
-	h, err := r.Git.ResolveRevision(plumbing.Revision(rev))
+	h, err := r.Git.ResolveRevision(plumbing.Revision(r.expandRef(rev)))
 	r.io.Unlock()
 	if err != nil || h == nil || h.IsZero() {
 		if r.IsShallow() {
@@ -34,6 +35,31 @@ func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	return *h, nil
+}
+
+// expandRef replaces the name at the start of rev with the hash of the ref it names, if any.
+// go-git tries a hex name as an abbreviated hash before refs (even a 1-digit one), but git
+// looks refs up first and takes only 4 or more hex digits as a hash: a branch named "b2" or
+// "beef" is that branch. A hex name of fewer than 4 digits that is no ref is left to fail.
+// Caller holds r.io.
+func (r *Repo) expandRef(rev string) string {
+	name, rest := rev, ""
+	if i := strings.IndexAny(rev, "~^@:"); i >= 0 {
+		name, rest = rev[:i], rev[i:]
+	}
+	if name == "" {
+		return rev
+	}
+	for _, rule := range plumbing.RefRevParseRules {
+		ref, err := storer.ResolveReference(r.Git.Storer, plumbing.ReferenceName(fmt.Sprintf(rule, name)))
+		if err == nil && !ref.Hash().IsZero() {
+			return ref.Hash().String() + rest
+		}
+	}
+	if len(name) < 4 && strings.Trim(strings.ToLower(name), "0123456789abcdef") == "" {
+		return "refs/heads/" + rev // no such ref: fails as git's too-short abbreviation does
+	}
+	return rev
 }
 
 // Tag is a tag pointing (after peeling) at a commit.
