@@ -341,6 +341,12 @@ func (c *classifier) file(u *UpstreamCommit, tc *TreeChange, key string) (fileVe
 	if err != nil {
 		return v, err
 	}
+	if tc.Status == StatusRenamed && len(ap.conflicts) == 0 {
+		// the fork added a file of its own where upstream renames one to: rename/add
+		if fa := forkM[tc.Path]; fa != nil && fa.Status == StatusAdded && fa.NewBlob != tc.NewBlob {
+			ap = applyResult{conflicts: []Conflict{{Path: tc.Path, Kind: "rename/add"}}}
+		}
+	}
 	v.noChange = ap.noChange
 	ignored := c.rules.Ignored(tc.Path) && (tc.OldPath == "" || c.rules.Ignored(tc.OldPath))
 	if ignored {

@@ -1,0 +1,317 @@
+package review_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/forkreview/forkreview/gitops"
+	"github.com/forkreview/forkreview/gitops/fixture"
+	"github.com/forkreview/forkreview/review"
+)
+
+// gitVerdicts runs risk-model.md's ground-truth script with the git CLI: for each upstream
+// commit of from..to, "applied", "conflict" or "clean".
+func gitVerdicts(t testing.TB, dir, fork, from, to string) map[string]string {
+	t.Helper()
+	script, err := filepath.Abs("../scripts/git-oracle.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script, fork, from, to)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git oracle: %v\n%s", err, out)
+	}
+	v := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Fields(l); len(f) == 2 {
+			v[f[0]] = f[1]
+		}
+	}
+	return v
+}
+
+func needGit(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: the differential test against git merge-tree needs it")
+	}
+	out, err := exec.Command("git", "merge-tree", "-h").CombinedOutput()
+	if !strings.Contains(string(out), "write-tree") {
+		t.Skipf("git is older than 2.38 (merge-tree has no --write-tree): %v", err)
+	}
+}
+
+// scanRepo classifies from..to against fork in dir, as forkreview scan does.
+func scanRepo(t testing.TB, dir, fork, from, to string) []review.Commit {
+	t.Helper()
+	repo, err := gitops.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	rg, err := repo.ResolveRange(gitops.RangeSpec{From: from, To: to, Fork: fork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := repo.Load(context.Background(), rg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := review.Classify(context.Background(), in, repo, review.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Commits
+}
+
+func verdict(r review.Risk) string {
+	switch r {
+	case review.RiskApplied:
+		return "applied"
+	case review.RiskConflict:
+		return "conflict"
+	}
+	return "clean"
+}
+
+// TestClassifyAgreesWithGit builds random fork/upstream histories (edits that overlap, touch
+// and miss each other, identical changes, backports, renames, deletes, adds, merges) and
+// compares conflict and applied with git merge-tree, as risk-model.md defines them.
+func TestClassifyAgreesWithGit(t *testing.T) {
+	needGit(t)
+	seeds := 24
+	if testing.Short() {
+		seeds = 6
+	}
+	total, agree := 0, 0
+	counts := map[string]int{}
+	only := int64(0)
+	if s := os.Getenv("FORKREVIEW_SEED"); s != "" {
+		fmt.Sscan(s, &only)
+	}
+	for seed := 1; seed <= seeds; seed++ {
+		if only != 0 && int64(seed) != only {
+			continue
+		}
+		h := newHistory(t, int64(seed))
+		got := scanRepo(t, h.r.Dir, "fork", "v1", "v2")
+		want := gitVerdicts(t, h.r.Dir, "fork", "v1", "v2")
+		if len(got) != len(want) {
+			t.Fatalf("seed %d: %d commits, git lists %d", seed, len(got), len(want))
+		}
+		for _, c := range got {
+			total++
+			counts[want[c.Hash]]++
+			if verdict(c.Risk) == want[c.Hash] {
+				agree++
+				continue
+			}
+			if keep := os.Getenv("FORKREVIEW_KEEP"); keep != "" {
+				_ = exec.Command("cp", "-r", h.r.Dir, filepath.Join(keep, fmt.Sprint(seed))).Run()
+			}
+			t.Logf("seed %d (%s): %s %q: forkreview %s, git %s; reasons %q", seed, h.r.Dir, c.Short(), c.Subject, c.Risk, want[c.Hash], c.Reasons)
+		}
+	}
+	rate := float64(agree) / float64(total) * 100
+	t.Logf("agreement with git merge-tree: %d/%d commits (%.2f%%); git verdicts %v", agree, total, rate, counts)
+	fmt.Printf("classify vs git merge-tree: %d/%d commits agree (%.2f%%), git verdicts %v\n", agree, total, rate, counts)
+	if rate < 99 {
+		t.Fatalf("agreement %.2f%% is below 99%%", rate)
+	}
+	if counts["conflict"] == 0 || counts["applied"] == 0 || counts["clean"] == 0 {
+		t.Fatalf("the generated histories must exercise every outcome, got %v", counts)
+	}
+}
+
+// history is a random upstream with tags v1 and v2 and a fork branched at v1.
+type history struct {
+	r     *fixture.Repo
+	rnd   *rand.Rand
+	files map[string][]string // current content per path on the branch being built
+}
+
+func newHistory(t testing.TB, seed int64) *history {
+	h := &history{r: fixture.New(t), rnd: rand.New(rand.NewSource(seed)), files: map[string][]string{}}
+	init := fixture.Files{}
+	for i := 0; i < 8; i++ {
+		p := fmt.Sprintf("pkg%d/file%d.txt", i%3, i)
+		lines := make([]string, 20+h.rnd.Intn(30))
+		for j := range lines {
+			lines[j] = fmt.Sprintf("%s line %d", p, j)
+		}
+		h.files[p] = lines
+		init[p] = join(lines)
+	}
+	h.r.Commit("initial", init)
+	h.r.Tag("v1", true, "")
+	base := copyFiles(h.files)
+
+	// upstream: a run of commits on main, with a side branch merged in
+	var upstream []fixture.Files
+	for i := 0; i < 10; i++ {
+		ch := h.randomChange(fmt.Sprintf("up%d", i))
+		upstream = append(upstream, ch)
+		h.r.Commit(fmt.Sprintf("upstream change %d", i), ch, fixture.AllowEmpty())
+	}
+	h.r.Branch("side", "")
+	h.r.Checkout("side")
+	sideFiles := copyFiles(h.files)
+	for i := 0; i < 3; i++ {
+		h.r.Commit(fmt.Sprintf("side change %d", i), h.randomChange(fmt.Sprintf("side%d", i)), fixture.AllowEmpty())
+	}
+	h.r.Checkout("main")
+	h.files = sideFiles
+	h.files = h.mergedFiles(t)
+	for i := 10; i < 14; i++ {
+		ch := h.randomChange(fmt.Sprintf("up%d", i))
+		upstream = append(upstream, ch)
+		h.r.Commit(fmt.Sprintf("upstream change %d", i), ch, fixture.AllowEmpty())
+	}
+	h.r.Tag("v2", true, "")
+
+	// the fork: from v1, its own changes near and far from upstream's, and backports
+	h.r.Branch("fork", "v1")
+	h.r.Checkout("fork")
+	h.files = base
+	for i := 0; i < 6; i++ {
+		h.r.Commit(fmt.Sprintf("fork change %d", i), h.randomChange(fmt.Sprintf("fork%d", i)), fixture.AllowEmpty())
+	}
+	// backport: the exact change of a random upstream commit, where it applies cleanly
+	for k := 0; k < 2; k++ {
+		ch := upstream[h.rnd.Intn(len(upstream))]
+		back := fixture.Files{}
+		for p, c := range ch {
+			if _, ok := h.files[p]; ok || c != fixture.Delete {
+				back[p] = c
+			}
+		}
+		if len(back) == 0 {
+			continue
+		}
+		h.apply(back)
+		h.r.Commit(fmt.Sprintf("backport %d", k), back, fixture.AllowEmpty())
+	}
+	return h
+}
+
+// mergedFiles merges side into main with the builder and returns main's files afterwards.
+func (h *history) mergedFiles(t testing.TB) map[string][]string {
+	t.Helper()
+	h.r.Merge("Merge branch 'side'", "side")
+	files := map[string][]string{}
+	err := filepath.Walk(h.r.Dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			if fi.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(h.r.Dir, p)
+		files[filepath.ToSlash(rel)] = split(string(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func (h *history) apply(ch fixture.Files) {
+	for p, c := range ch {
+		if c == fixture.Delete {
+			delete(h.files, p)
+		} else {
+			h.files[p] = split(c)
+		}
+	}
+}
+
+// randomChange edits one to three files: replaced, inserted and deleted lines, sometimes a new
+// file, a deleted file or a renamed one (delete + add of similar content).
+func (h *history) randomChange(tag string) fixture.Files {
+	ch := fixture.Files{}
+	paths := make([]string, 0, len(h.files))
+	for p := range h.files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return fixture.Files{"new-" + tag + ".txt": tag + "\n"}
+	}
+	switch x := h.rnd.Intn(20); {
+	case x == 0:
+		p := fmt.Sprintf("pkg%d/%s.txt", h.rnd.Intn(3), tag)
+		ch[p] = tag + " one\n" + tag + " two\n"
+	case x == 1 && len(paths) > 3:
+		ch[paths[h.rnd.Intn(len(paths))]] = fixture.Delete
+	case x == 2:
+		p := paths[h.rnd.Intn(len(paths))]
+		lines := append([]string(nil), h.files[p]...)
+		if len(lines) > 2 {
+			lines[h.rnd.Intn(len(lines))] = tag + " renamed edit"
+		}
+		ch[p] = fixture.Delete
+		ch[strings.TrimSuffix(p, ".txt")+"-"+tag+".txt"] = join(lines)
+	default:
+		for n := 1 + h.rnd.Intn(2); n > 0; n-- {
+			p := paths[h.rnd.Intn(len(paths))]
+			lines := append([]string(nil), h.files[p]...)
+			for e := 1 + h.rnd.Intn(3); e > 0 && len(lines) > 0; e-- {
+				i := h.rnd.Intn(len(lines))
+				switch h.rnd.Intn(4) {
+				case 0:
+					lines[i] = lines[i] + " " + tag
+				case 1:
+					lines = append(lines[:i], append([]string{tag + " inserted"}, lines[i:]...)...)
+				case 2:
+					lines = append(lines[:i], lines[i+1:]...)
+				case 3: // the same edit a rival side would make: identical changes
+					lines[i] = strings.Fields(lines[i])[0] + " common edit " + fmt.Sprint(i)
+				}
+			}
+			ch[p] = join(lines)
+		}
+	}
+	h.apply(ch)
+	return ch
+}
+
+func copyFiles(m map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
+
+func join(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func split(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
