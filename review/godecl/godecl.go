@@ -122,7 +122,7 @@ func (f *File) printedKey(i int) string {
 		if err := printer.Fprint(&buf, f.fset, n); err != nil {
 			return "" // cannot happen for a node of a parsed file; "" compares unequal
 		}
-		return scanTokens(buf.Bytes(), 0).text(0, buf.Len())
+		return newTokens(buf.Bytes(), 0).text(0, buf.Len())
 	})
 }
 
@@ -140,7 +140,7 @@ func Parse(src []byte) (*File, error) {
 	}
 	tf := fset.File(af.Pos())
 	text := string(src) // one copy; every Source is a substring of it
-	toks := scanTokens(src, tf.Base())
+	toks := newTokens(src, tf.Base())
 
 	f := &File{
 		Package: af.Name.Name,

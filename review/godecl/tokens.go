@@ -4,44 +4,24 @@ import (
 	"go/ast"
 	"go/scanner"
 	"go/token"
-	"sort"
 	"strings"
 )
 
-// tokens is a file's token stream without comments, the basis of the layout-blind comparison.
+// tokens renders byte ranges of a file as their token stream without comments, the basis of
+// the layout-blind comparison.
 //
 // Written by hand because go/printer keeps the source's line breaks (a call split over two lines
 // prints differently from the same call on one line) and prints comments only through
 // CommentedNode, while a plain token stream is blind to layout and comments by construction and
-// costs one pass of go/scanner over the file.
+// costs one pass of go/scanner over the range.
 type tokens struct {
+	src  []byte
 	base int // token.Pos of offset 0 in the parser's FileSet
-	list []tok
+	fset *token.FileSet
 }
 
-type tok struct {
-	off int
-	tok token.Token
-	lit string // for identifiers and literals
-}
-
-func scanTokens(src []byte, base int) tokens {
-	fset := token.NewFileSet()
-	file := fset.AddFile("", -1, len(src))
-	var s scanner.Scanner
-	s.Init(file, src, nil, 0) // mode 0: comments are skipped
-	list := make([]tok, 0, len(src)/5)
-	for {
-		pos, t, lit := s.Scan()
-		if t == token.EOF {
-			break
-		}
-		if !t.IsLiteral() {
-			lit = ""
-		}
-		list = append(list, tok{off: file.Offset(pos), tok: t, lit: lit})
-	}
-	return tokens{base: base, list: list}
+func newTokens(src []byte, base int) tokens {
+	return tokens{src: src, base: base, fset: token.NewFileSet()}
 }
 
 // offset converts a position of the parser's FileSet to a byte offset in the source.
@@ -50,36 +30,47 @@ func (ts tokens) offset(p token.Pos) int { return int(p) - ts.base }
 // nodeText is text over a node's range.
 func (ts tokens) nodeText(n ast.Node) string { return ts.text(ts.offset(n.Pos()), ts.offset(n.End())) }
 
-// text returns the tokens within the byte range [from, to) as one line, single spaces between
-// tokens. Automatic and explicit semicolons are the same token; a semicolon before a closing
-// bracket or at the end, and a comma before a closing bracket, are dropped, since gofmt adds and
-// removes them with the layout. Number literals are normalized as gofmt does.
+// text returns the tokens within the byte range [from, to), which must start and end at token
+// boundaries, as one line with single spaces between tokens. Automatic and explicit semicolons
+// are the same token; a semicolon before a closing bracket or at the end, and a comma before a
+// closing bracket, are dropped, since gofmt adds and removes them with the layout. Number
+// literals are normalized as gofmt does.
 func (ts tokens) text(from, to int) string {
-	i := sort.Search(len(ts.list), func(i int) bool { return ts.list[i].off >= from })
+	from, to = max(from, 0), min(to, len(ts.src))
+	if from >= to {
+		return ""
+	}
+	seg := ts.src[from:to]
+	var s scanner.Scanner
+	s.Init(ts.fset.AddFile("", -1, len(seg)), seg, nil, 0) // mode 0: comments are skipped
 	var b strings.Builder
+	b.Grow(len(seg))
 	var pending token.Token // a SEMICOLON or COMMA waiting for what follows
-	for ; i < len(ts.list) && ts.list[i].off < to; i++ {
-		t := ts.list[i]
-		closing := t.tok == token.RPAREN || t.tok == token.RBRACE || t.tok == token.RBRACK
+	for {
+		_, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		closing := t == token.RPAREN || t == token.RBRACE || t == token.RBRACK
 		if pending != token.ILLEGAL && !closing {
 			b.WriteString(" ")
 			b.WriteString(pending.String())
 		}
 		pending = token.ILLEGAL
-		if t.tok == token.SEMICOLON || t.tok == token.COMMA {
-			pending = t.tok
+		if t == token.SEMICOLON || t == token.COMMA {
+			pending = t
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		switch {
-		case t.tok == token.INT || t.tok == token.FLOAT || t.tok == token.IMAG:
-			b.WriteString(normNumber(t.lit))
-		case t.lit != "":
-			b.WriteString(t.lit)
+		case t == token.INT || t == token.FLOAT || t == token.IMAG:
+			b.WriteString(normNumber(lit))
+		case t.IsLiteral():
+			b.WriteString(lit)
 		default:
-			b.WriteString(t.tok.String())
+			b.WriteString(t.String())
 		}
 	}
 	return b.String()
