@@ -200,6 +200,11 @@ Exit codes: 0 success, 1 failure (the message says why), 2 wrong usage,
 	root.SetVersionTemplate("forkreview {{.Version}}\n")
 	root.AddCommand(
 		newScanCmd(ios),
+		newReviewCmd(ios),
+		newExportCmd(ios),
+		newCICmd(ios),
+		newDemoCmd(ios),
+		newInitCmd(ios),
 		newVersionCmd(ios),
 	)
 	return root

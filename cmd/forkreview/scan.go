@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -63,13 +62,9 @@ func runScan(cmd *cobra.Command, ios *ioStreams, o *scanOptions) error {
 	if o.Format != "text" && o.Format != "json" {
 		return usageErrorf("--format %q: use text or json (export has markdown, html and csv)", o.Format)
 	}
-	var failOn *review.Risk
-	if o.FailOn != "" {
-		r, err := review.ParseRisk(o.FailOn)
-		if err != nil {
-			return usageErrorf("--fail-on: %v", err)
-		}
-		failOn = &r
+	failOn, err := parseFailOn(o.FailOn)
+	if err != nil {
+		return err
 	}
 	s, err := openSession(ios, &o.rangeOptions)
 	if err != nil {
@@ -112,6 +107,17 @@ func runScan(cmd *cobra.Command, ios *ioStreams, o *scanOptions) error {
 		}
 	}
 	return nil
+}
+
+func parseFailOn(s string) (*review.Risk, error) {
+	if s == "" {
+		return nil, nil
+	}
+	r, err := review.ParseRisk(s)
+	if err != nil {
+		return nil, usageErrorf("--fail-on: %v", err)
+	}
+	return &r, nil
 }
 
 // unreviewedAtLeast counts commits at risk min or higher that are pending or follow-up.
@@ -337,5 +343,3 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
-
-var _ = os.Stdout

@@ -82,6 +82,8 @@ type session struct {
 	rng   *gitops.Range
 }
 
+func openSessionRepo(dir string) (*gitops.Repo, error) { return gitops.Open(dir) }
+
 func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 	repo, err := gitops.Open(o.Repo)
 	if err != nil {
