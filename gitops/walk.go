@@ -3,27 +3,43 @@ package gitops
 import (
 	"container/heap"
 	"fmt"
+	"math"
+	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// dateQueue is a max-heap of commits by committer time, the order git's revision walk uses.
-type dateQueue []*commitNode
-
-func (q dateQueue) Len() int { return len(q) }
-func (q dateQueue) Less(i, j int) bool {
-	if q[i].when != q[j].when {
-		return q[i].when > q[j].when
-	}
-	return false
+// dateQueue is a max-heap of commits by committer time, the order git's revision walk uses;
+// commits of the same time come out in the order they went in, as in git's prio_queue and
+// commit_list_insert_by_date.
+type dateQueue struct {
+	items []queued
+	seq   uint64
 }
-func (q dateQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *dateQueue) Push(x any)   { *q = append(*q, x.(*commitNode)) }
+
+type queued struct {
+	n   *commitNode
+	seq uint64
+}
+
+func (q *dateQueue) Len() int { return len(q.items) }
+func (q *dateQueue) Less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	if a.n.when != b.n.when {
+		return a.n.when > b.n.when
+	}
+	return a.seq < b.seq
+}
+func (q *dateQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *dateQueue) Push(x any) {
+	q.items = append(q.items, queued{x.(*commitNode), q.seq})
+	q.seq++
+}
 func (q *dateQueue) Pop() any {
-	old := *q
-	n := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return n
+	old := q.items
+	it := old[len(old)-1]
+	q.items = old[:len(old)-1]
+	return it.n
 }
 
 // walkByDate visits the history of starts newest first; visit returns false to stop.
@@ -60,35 +76,36 @@ func (r *Repo) walkByDate(starts []plumbing.Hash, visit func(*commitNode) bool) 
 	return nil
 }
 
-// slop is how many commits the limited walk goes on after only excluded commits are left, to
-// survive clock skew between commits; git's revision walk uses 5.
-const slop = 8
+// slop is how many commits the limited walk goes on after only excluded commits are left and
+// they are older than the last commit it kept, to survive clock skew: git's SLOP (revision.c).
+const slop = 5
 
 // RangeCommits returns the commits reachable from to and not from any of exclude (git rev-list
 // to ^exclude...), in git's --topo-order, oldest first (as `git rev-list --topo-order --reverse`).
 // go-git's log cannot stop at another commit's ancestors, so this walk is written here: it is
-// git's limited walk (revision.c limit_list) with the same painting of uninteresting commits,
-// then git's sort_in_topological_order in graph order.
+// git's limited walk (revision.c limit_list, with still_interesting's stop rule, so that clock
+// skew gives the answer git gives) with the same painting of uninteresting commits, then git's
+// sort_in_topological_order in graph order.
 func (r *Repo) RangeCommits(to plumbing.Hash, exclude ...plumbing.Hash) ([]plumbing.Hash, error) {
 	const uninteresting, seenFlag = 1, 2
 	flags := map[plumbing.Hash]uint8{}
 	q := &dateQueue{}
-	push := func(h plumbing.Hash, f uint8) error {
-		if flags[h]&seenFlag != 0 {
-			return nil
-		}
+	push := func(h plumbing.Hash, f uint8) (*commitNode, error) {
 		n, err := r.node(h)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		flags[h] |= seenFlag | f
-		heap.Push(q, n)
-		return nil
+		flags[h] |= f
+		if flags[h]&seenFlag == 0 {
+			flags[h] |= seenFlag
+			heap.Push(q, n)
+		}
+		return n, nil
 	}
-	// markUninteresting paints h and every already-seen ancestor uninteresting.
-	var markUninteresting func(h plumbing.Hash)
-	markUninteresting = func(h plumbing.Hash) {
-		stack := []plumbing.Hash{h}
+	// paintParents is git's mark_parents_uninteresting: it paints n's parents and, through
+	// the commits already read, their ancestors.
+	paintParents := func(n *commitNode) {
+		stack := append([]plumbing.Hash(nil), n.parents...)
 		for len(stack) > 0 {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -100,46 +117,57 @@ func (r *Repo) RangeCommits(to plumbing.Hash, exclude ...plumbing.Hash) ([]plumb
 				continue // painted before it was read; its parents are painted when it is
 			}
 			r.mu.Lock()
-			n := r.commits[x]
+			pn := r.commits[x]
 			r.mu.Unlock()
-			stack = append(stack, n.parents...)
+			stack = append(stack, pn.parents...)
 		}
 	}
-	for _, h := range exclude {
-		if err := push(h, uninteresting); err != nil {
-			return nil, err
-		}
-	}
-	if err := push(to, 0); err != nil {
+	// as git's rev-list TO ^FROM: TO first, so that it goes first among commits of its time
+	if _, err := push(to, 0); err != nil {
 		return nil, err
 	}
+	for _, h := range exclude {
+		n, err := push(h, uninteresting)
+		if err != nil {
+			return nil, err
+		}
+		paintParents(n) // git's handle_commit
+	}
 	var order []*commitNode
-	left := slop
+	left, date := slop, int64(math.MaxInt64)
 	for q.Len() > 0 {
 		n := heap.Pop(q).(*commitNode)
 		if flags[n.hash]&uninteresting != 0 {
 			for _, p := range n.parents {
-				markUninteresting(p)
-				if err := push(p, uninteresting); err != nil {
+				flags[p] |= uninteresting
+				pn, err := push(p, uninteresting)
+				if err != nil {
 					return nil, err
 				}
+				paintParents(pn)
 			}
-		} else {
-			order = append(order, n)
-			for _, p := range n.parents {
-				if err := push(p, 0); err != nil {
-					return nil, err
-				}
+			// still_interesting: go on while a kept commit is not older than the queue's
+			// newest, or an interesting commit is queued; then for slop more commits
+			switch {
+			case q.Len() == 0:
+				left = 0
+			case date <= q.items[0].n.when || !everybodyUninteresting(q, flags, uninteresting):
+				left = slop
+			default:
+				left--
 			}
-		}
-		if everybodyUninteresting(q, flags, uninteresting) {
-			left--
-			if left <= 0 {
+			if left == 0 {
 				break
 			}
-		} else {
-			left = slop
+			continue
 		}
+		for _, p := range n.parents {
+			if _, err := push(p, 0); err != nil {
+				return nil, err
+			}
+		}
+		date = n.when
+		order = append(order, n)
 	}
 	in := map[plumbing.Hash]*commitNode{}
 	var list []*commitNode
@@ -158,8 +186,8 @@ func (r *Repo) RangeCommits(to plumbing.Hash, exclude ...plumbing.Hash) ([]plumb
 }
 
 func everybodyUninteresting(q *dateQueue, flags map[plumbing.Hash]uint8, bit uint8) bool {
-	for _, n := range *q {
-		if flags[n.hash]&bit == 0 {
+	for _, it := range q.items {
+		if flags[it.n.hash]&bit == 0 {
 			return false
 		}
 	}
@@ -280,12 +308,26 @@ func (r *Repo) MergeBases(a, b plumbing.Hash) ([]plumbing.Hash, error) {
 			out = append(out, x)
 		}
 	}
+	// git lists the merge bases newest first (commit_list_insert_by_date), the first being
+	// what `git merge-base` prints; the walk found them in queue order, which clock skew
+	// can make differ.
+	sort.SliceStable(out, func(i, j int) bool { return r.when(out[i]) > r.when(out[j]) })
 	return out, nil
 }
 
+// when is the committer time of a commit already read.
+func (r *Repo) when(h plumbing.Hash) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n := r.commits[h]; n != nil {
+		return n.when
+	}
+	return 0
+}
+
 func allStale(q *dateQueue, flags map[plumbing.Hash]uint8, bit uint8) bool {
-	for _, n := range *q {
-		if flags[n.hash]&bit == 0 {
+	for _, it := range q.items {
+		if flags[it.n.hash]&bit == 0 {
 			return false
 		}
 	}
