@@ -92,20 +92,20 @@ type ui struct {
 	confirmCancel func()
 	confirmReturn tview.Primitive
 
-	detailHash        string
-	width, height     int
-	diffHead          *tview.TextView
-	areaMax, tagsMax  int
-	query             string
-	searchFrom        int
-	message           string
-	messageLook       look
-	saveErr           error
-	runErr            error
-	progressPending   atomic.Bool
-	progressDone      atomic.Int64
-	progressTotal     atomic.Int64
-	searchEdited      bool
+	detailHash       string
+	width, height    int
+	diffHead         *tview.TextView
+	areaMax, tagsMax int
+	query            string
+	searchFrom       int
+	message          string
+	messageLook      look
+	saveErr          error
+	runErr           error
+	progressPending  atomic.Bool
+	progressDone     atomic.Int64
+	progressTotal    atomic.Int64
+	searchPrev       string
 }
 
 func newUI(opts Options) *ui {
@@ -451,7 +451,7 @@ func (u *ui) save() error {
 		return nil
 	}
 	if err := u.opts.State.Save(u.opts.StatePath); err != nil {
-		u.saveErr = fmt.Errorf("review state NOT saved to %s: %v; fix the cause (disk full? permissions?), the next change retries", u.opts.StatePath, err)
+		u.saveErr = fmt.Errorf("review state NOT saved (%v); fix the cause, the next change retries", err)
 		return u.saveErr
 	}
 	u.saveErr = nil
@@ -557,7 +557,7 @@ func (u *ui) quit() {
 		u.app.Stop()
 		return
 	}
-	u.confirm(fmt.Sprintf("The review state could not be saved:\n%s\n\nQuit anyway and lose the unsaved decisions?", lit(u.saveErr.Error())),
+	u.confirm(fmt.Sprintf("Quit anyway and lose the unsaved decisions?\n\n%s", lit(u.saveErr.Error())),
 		[]string{"Retry save", "Quit", "Stay"}, func(label string) {
 			switch label {
 			case "Retry save":
@@ -579,8 +579,12 @@ func (u *ui) openSearch() {
 		return
 	}
 	u.searchFrom = u.m.Index()
-	u.searchEdited = false
-	u.search.SetText(u.query)
+	u.searchPrev = u.query
+	u.search.SetText("")
+	u.search.SetPlaceholder("")
+	if u.query != "" {
+		u.search.SetPlaceholder("enter: next match for " + clean(oneLine(u.query)))
+	}
 	u.footer.Clear().AddItem(u.search, 0, 1, true)
 	u.app.SetFocus(u.search)
 }
@@ -597,7 +601,9 @@ func (u *ui) searchTyped(text string) {
 		return
 	}
 	u.query = text
-	u.searchEdited = true
+	if text == "" {
+		u.query = u.searchPrev
+	}
 	u.m.Select(u.searchFrom)
 	if i := u.m.Find(text, u.searchFrom+1, 1); i >= 0 {
 		u.m.Select(i)
@@ -606,20 +612,22 @@ func (u *ui) searchTyped(text string) {
 }
 
 func (u *ui) searchStep(dir int) {
-	u.query = u.search.GetText()
+	if t := u.search.GetText(); t != "" {
+		u.query = t
+	}
 	if i := u.m.Find(u.query, u.m.Index()+dir, dir); i >= 0 {
 		u.m.Select(i)
 	}
 	u.refresh()
 }
 
-// acceptSearch closes the search. Enter on an unchanged query moves on to the next match, so
-// "/ enter" repeats the last search as in vim.
+// acceptSearch closes the search. Enter on an empty search moves on to the next match of the
+// last one, so "/ enter" repeats the last search as in vim.
 func (u *ui) acceptSearch() {
-	if !u.searchEdited {
+	if u.search.GetText() == "" {
+		u.query = u.searchPrev
 		u.searchStep(1)
 	}
-	u.query = u.search.GetText()
 	u.closeSearch()
 	if u.query != "" {
 		if _, n := u.m.MatchInfo(u.query); n == 0 {
@@ -629,7 +637,7 @@ func (u *ui) acceptSearch() {
 }
 
 func (u *ui) cancelSearch() {
-	u.query = ""
+	u.query = u.searchPrev
 	u.m.Select(u.searchFrom)
 	u.closeSearch()
 }

@@ -221,11 +221,14 @@ func (p palette) reviewedBy(e review.Entry) string {
 	if e.Reviewer == "" && e.UpdatedAt == "" {
 		return ""
 	}
-	s := "by " + lit(oneLine(e.Reviewer))
-	if t, err := time.Parse(time.RFC3339, e.UpdatedAt); err == nil {
-		s += ", " + t.UTC().Format("2006-01-02 15:04 MST")
+	var parts []string
+	if e.Reviewer != "" {
+		parts = append(parts, "by "+lit(oneLine(e.Reviewer)))
 	}
-	return p.paint(lookDim, s)
+	if t, err := time.Parse(time.RFC3339, e.UpdatedAt); err == nil {
+		parts = append(parts, t.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	return p.paint(lookDim, strings.Join(parts, ", "))
 }
 
 func conflictKind(k review.Conflict) string {

@@ -102,7 +102,7 @@ const badgeWidth = 8
 // statusBox is the check box of a status: [ ] pending, [✓] reviewed, [!] follow-up, [-] not
 // applicable.
 func (p palette) statusBox(st review.Status) string {
-	return p.paint(statusLooks[st], statusGlyph(st))
+	return p.paint(statusLooks[st], escapeTags(statusGlyph(st)))
 }
 
 func statusGlyph(st review.Status) string {

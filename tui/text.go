@@ -88,11 +88,17 @@ func isBidiControl(r rune) bool {
 // tview's parser un-escapes it: "[x]" becomes "[x[]".
 var tagEscape = regexp.MustCompile(`(\[[^\[\]\n]*\[*)\]`)
 
+// urlTagStart matches the start of what tview reads as a URL tag ("[::: …]", "[red::b:…]").
+// Inside a URL tag tview accepts any character up to ']', '[' included, so its escape
+// ("[x[]") cannot work there; a zero-width space after the '[' makes the tag invalid instead.
+var urlTagStart = regexp.MustCompile(`\[((?:-|[a-zA-Z0-9#]*):(?:-|[a-zA-Z0-9#]*):[a-zA-Z-]*:)`)
+
 // escapeTags makes s print literally in a tview widget with dynamic colours.
 func escapeTags(s string) string {
 	if !strings.Contains(s, "[") {
 		return s
 	}
+	s = urlTagStart.ReplaceAllString(s, "[\u200b$1")
 	return tagEscape.ReplaceAllString(s, "$1[]")
 }
 
