@@ -433,8 +433,8 @@ func TestDiffViewShowsMarkedHunksAndConflictSides(t *testing.T) {
 	s.key(tcell.KeyEnter)
 	s.waitFor("Conflicts (1) when merged into the fork", "── base (line 11)", "│ fork line", "── upstream (line 11)",
 		"▌@@ -10,3 +10,4 @@ func x() ◆ meets fork changes", "▌+new line", " +ordinary [red]change[-]")
-	if s.diffs.calls != 1 {
-		t.Errorf("diff loaded %d times", s.diffs.calls)
+	if n := s.diffs.calls.Load(); n != 1 {
+		t.Errorf("diff loaded %d times", n)
 	}
 	// Mark from the diff view: the next commit's diff follows.
 	s.typ(" ")

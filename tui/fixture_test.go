@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"crypto/sha1"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/forkreview/forkreview/review"
@@ -26,8 +28,8 @@ func sampleReport(n int) *review.Report {
 		risk := risks[i%len(risks)]
 		pr := 28500 + i
 		c := review.Commit{
-			Hash:       fmt.Sprintf("%040x", uint64(0xabc0000+i*7919)),
-			Parents:    []string{fmt.Sprintf("%040x", uint64(0xabc0000+(i-1)*7919))},
+			Hash:       fakeHash(i),
+			Parents:    []string{fakeHash(i - 1)},
 			Author:     fmt.Sprintf("Dev %d <dev%d@example.org>", i%5, i%5),
 			Date:       base.Add(time.Duration(i) * time.Hour),
 			Subject:    fmt.Sprintf("%s: change number %d in the upstream code base (#%d)", area, i, pr),
@@ -85,16 +87,20 @@ func sampleReport(n int) *review.Report {
 	return rep
 }
 
+func fakeHash(i int) string {
+	return fmt.Sprintf("%x", sha1.Sum([]byte(fmt.Sprint("commit ", i))))
+}
+
 // fakeDiffs serves a unified diff for every commit that contains its marked hunks and one
 // ordinary hunk, and counts calls.
 type fakeDiffs struct {
 	rep   *review.Report
-	calls int
+	calls atomic.Int32
 	err   error
 }
 
 func (f *fakeDiffs) CommitDiff(hash string) (string, error) {
-	f.calls++
+	f.calls.Add(1)
 	if f.err != nil {
 		return "", f.err
 	}

@@ -86,7 +86,7 @@ func isBidiControl(r rune) bool {
 // brackets and newlines, then ']'. tview.Escape only covers the characters of colour and region
 // names, not URL tags ("[:::https://…]"), so the checklist escapes every bracketed run the way
 // tview's parser un-escapes it: "[x]" becomes "[x[]".
-var tagEscape = regexp.MustCompile(`(\[[^\[\]\n]*\[*)\]`)
+var tagEscape = regexp.MustCompile(`(\[[^\[\]\n]+\[*)\]`)
 
 // urlTagStart matches the start of what tview reads as a URL tag ("[::: …]", "[red::b:…]").
 // Inside a URL tag tview accepts any character up to ']', '[' included, so its escape
