@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
 
@@ -29,7 +30,7 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 		return nil, err
 	}
 	r.io.Lock()
-	changes, err := object.DiffTreeWithOptions(ctx, ta, tb, renameOptions)
+	changes, err := diffTrees(ctx, ta, tb)
 	r.io.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
@@ -68,6 +69,42 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// diffTrees is object.DiffTreeWithOptions with renameOptions, but with git's rule for which
+// files may pair up as a rename: go-git pairs exact renames only between entries of the same
+// mode and scores inexact ones only between 100644 files, while git's diffcore-rename treats
+// every regular file alike (S_ISREG: 100644, 100755, 100664) and only asks links of the same
+// mode. So the regular files' modes are hidden from go-git's detector and put back after.
+// Caller holds r.io.
+func diffTrees(ctx context.Context, a, b *object.Tree) (object.Changes, error) {
+	changes, err := object.DiffTreeWithOptions(ctx, a, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	oldModes, newModes := map[string]filemode.FileMode{}, map[string]filemode.FileMode{}
+	hide := func(e *object.ChangeEntry, modes map[string]filemode.FileMode) {
+		if m := e.TreeEntry.Mode; e.Name != "" && (m == filemode.Executable || m == filemode.Deprecated) {
+			modes[e.Name] = m
+			e.TreeEntry.Mode = filemode.Regular
+		}
+	}
+	for _, c := range changes {
+		hide(&c.From, oldModes)
+		hide(&c.To, newModes)
+	}
+	if changes, err = object.DetectRenames(changes, renameOptions); err != nil {
+		return nil, err
+	}
+	for _, c := range changes {
+		if m, ok := oldModes[c.From.Name]; ok && c.From.Name != "" {
+			c.From.TreeEntry.Mode = m
+		}
+		if m, ok := newModes[c.To.Name]; ok && c.To.Name != "" {
+			c.To.TreeEntry.Mode = m
+		}
+	}
+	return changes, nil
 }
 
 func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {

@@ -299,7 +299,7 @@ func (r *Repo) CommitDiff(hash string) (string, error) {
 	r.io.Lock()
 	defer r.io.Unlock()
 	ctx := context.Background()
-	changes, err := object.DiffTreeWithOptions(ctx, from, to, renameOptions)
+	changes, err := diffTrees(ctx, from, to)
 	if err != nil {
 		return "", fmt.Errorf("diff %s: %w", short(c.Hash), err)
 	}
