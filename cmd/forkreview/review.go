@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -61,6 +63,9 @@ func (s *session) runChecklist(cmd *cobra.Command, screen tcell.Screen) error {
 		return err
 	}
 	path := s.statePath()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("state folder: %w", err)
+	}
 	unlock, err := review.LockState(path)
 	if err != nil {
 		return err
