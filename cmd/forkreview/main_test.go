@@ -31,7 +31,6 @@ func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr st
 	return out.String(), errb.String(), code
 }
 
-
 // sample builds the demo's sample fork once per test binary and gives each test a copy, so
 // tests that write state do not see each other.
 func sample(t *testing.T) *fixture.Sample {
