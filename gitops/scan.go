@@ -190,6 +190,32 @@ func (r *Repo) newMergeBaser(rg *Range, rangeCommits, forkOnly []plumbing.Hash) 
 	if !m.fast {
 		return m, nil
 	}
+	// With skewed committer clocks git's walk can keep commits that FROM reaches (it stops
+	// SLOP commits into FROM's side), and the boundary argument fails for them. Each such
+	// commit comes down to a bottom commit of the range (no parent in it) that FROM reaches,
+	// which git's merge-base painting, exact whatever the dates, tells at the cost of one
+	// short walk per bottom commit.
+	for _, h := range rangeCommits {
+		n, err := r.node(h)
+		if err != nil {
+			return nil, err
+		}
+		bottom := true
+		for _, p := range n.parents {
+			bottom = bottom && !m.inRange[p]
+		}
+		if !bottom {
+			continue
+		}
+		bs, err := r.MergeBases(h, rg.FromCommit)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) == 1 && bs[0] == h {
+			m.fast = false
+			return m, nil
+		}
+	}
 	m.boundary = map[plumbing.Hash][]plumbing.Hash{}
 	for _, h := range rangeCommits { // oldest first: parents before children
 		n, err := r.node(h)
