@@ -67,9 +67,9 @@ func (r *Repo) Blob(id string) ([]byte, error) {
 		return b, nil
 	}
 	h := plumbing.NewHash(id)
-	r.io.Lock()
-	defer r.io.Unlock()
-	o, err := r.Git.Storer.EncodedObject(plumbing.BlobObject, h)
+	st, release := r.reader()
+	defer release()
+	o, err := st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", shortID(id), err)
 	}

@@ -6,8 +6,10 @@ package gitops
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -35,6 +37,10 @@ type Repo struct {
 	mu      sync.Mutex // guards the caches below
 	io      sync.Mutex // serialises go-git object reads, which are not safe for concurrent use
 	commits map[plumbing.Hash]*commitNode
+	trees   map[plumbing.Hash]*object.Tree
+
+	pool    chan objectReader // object readers for parallel blob reads
+	readers []*filesystem.Storage
 	shallow map[plumbing.Hash]bool
 
 	blobs *blobCache
@@ -66,7 +72,7 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
 	g = withFastStorage(g)
-	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, blobs: newBlobCache(256 << 20)}
+	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, trees: map[plumbing.Hash]*object.Tree{}, blobs: newBlobCache(128 << 20)}
 	if wt, err := g.Worktree(); err == nil {
 		r.Root = wt.Filesystem.Root()
 	} else {
@@ -75,6 +81,7 @@ func Open(dir string) (*Repo, error) {
 			r.Root = abs
 		}
 	}
+	r.openReaders()
 	if sh, err := g.Storer.Shallow(); err == nil && len(sh) > 0 {
 		r.shallow = map[plumbing.Hash]bool{}
 		for _, h := range sh {
@@ -91,7 +98,7 @@ func withFastStorage(g *git.Repository) *git.Repository {
 	if !ok {
 		return g
 	}
-	st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(256*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+	st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(64*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 	var wt billy.Filesystem
 	if w, err := g.Worktree(); err == nil {
 		wt = w.Filesystem
@@ -105,10 +112,73 @@ func withFastStorage(g *git.Repository) *git.Repository {
 
 // Close releases the pack files the repository keeps open.
 func (r *Repo) Close() error {
-	if st, ok := r.Git.Storer.(*filesystem.Storage); ok {
-		return st.Close()
+	var first error
+	for _, st := range r.readers {
+		if err := st.Close(); err != nil && first == nil {
+			first = err
+		}
 	}
-	return nil
+	if st, ok := r.Git.Storer.(*filesystem.Storage); ok {
+		if err := st.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// objectReader reads one object.
+type objectReader interface {
+	EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
+}
+
+// openReaders prepares the readers of blobs: the main storage (shared with the walks, so read
+// under the lock) and one more storage per further processor, so blobs are read in parallel. A
+// go-git storage reads its packs through one descriptor and one delta cache, so each reader
+// serves one goroutine at a time; each also holds its own copy of the pack indexes, which is
+// why there are no more of them than processors.
+func (r *Repo) openReaders() {
+	n := runtime.GOMAXPROCS(0)
+	r.pool = make(chan objectReader, n)
+	r.pool <- lockedReader{r}
+	fsst, ok := r.Git.Storer.(*filesystem.Storage)
+	if !ok {
+		return
+	}
+	for i := 1; i < n; i++ {
+		st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+		r.readers = append(r.readers, st)
+		r.pool <- st
+	}
+}
+
+// reader lends an object reader; release gives it back.
+func (r *Repo) reader() (objectReader, func()) {
+	st := <-r.pool
+	return st, func() { r.pool <- st }
+}
+
+// lockedReader reads through the main storage under the repository's lock, whole, so that the
+// caller's reads of the object need no lock.
+type lockedReader struct{ r *Repo }
+
+func (l lockedReader) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	l.r.io.Lock()
+	defer l.r.io.Unlock()
+	o, err := l.r.Git.Storer.EncodedObject(t, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	mem := &plumbing.MemoryObject{}
+	mem.SetType(o.Type())
+	if _, err := io.Copy(mem, rd); err != nil {
+		return nil, err
+	}
+	return mem, nil
 }
 
 // findGitDir finds the bare repository (a folder with HEAD, objects and refs) that holds abs,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -148,6 +149,7 @@ func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
 			in.ForkCommits = append(in.ForkCommits, n.hash.String())
 		}
 	}
+	in.ForkCommitTouches = r.touches
 	in.ForkCommitChanges = func(h string) ([]review.TreeChange, error) {
 		n, err := r.node(plumbing.NewHash(h))
 		if err != nil {
@@ -156,6 +158,84 @@ func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
 		return r.TreeChanges(ctx, n.parents[0], n.hash)
 	}
 	return in, nil
+}
+
+// touches reports whether commit h changed path against its first parent, by comparing the
+// path's entry in both trees: far cheaper than a whole tree diff.
+func (r *Repo) touches(h, path string) (bool, error) {
+	n, err := r.node(plumbing.NewHash(h))
+	if err != nil {
+		return false, err
+	}
+	if len(n.parents) == 0 {
+		return true, nil
+	}
+	a, err := r.entryAt(n.parents[0], path)
+	if err != nil {
+		return false, err
+	}
+	b, err := r.entryAt(n.hash, path)
+	if err != nil {
+		return false, err
+	}
+	return a != b, nil
+}
+
+// entryAt is the hash (with its mode) of path in a commit's tree, "" when absent. Trees are
+// decoded through a small cache, since neighbouring commits share most of them.
+func (r *Repo) entryAt(commit plumbing.Hash, path string) (string, error) {
+	c, err := r.Commit(commit)
+	if err != nil {
+		return "", err
+	}
+	th := c.TreeHash
+	parts := strings.Split(path, "/")
+	for i, name := range parts {
+		t, err := r.cachedTree(th)
+		if err != nil {
+			return "", err
+		}
+		var found *object.TreeEntry
+		for k := range t.Entries {
+			if t.Entries[k].Name == name {
+				found = &t.Entries[k]
+				break
+			}
+		}
+		if found == nil {
+			return "", nil
+		}
+		if i == len(parts)-1 {
+			return found.Hash.String() + found.Mode.String(), nil
+		}
+		if !found.Mode.IsFile() && found.Mode.String() != "0040000" {
+			return "", nil
+		}
+		th = found.Hash
+	}
+	return "", nil
+}
+
+func (r *Repo) cachedTree(h plumbing.Hash) (*object.Tree, error) {
+	r.mu.Lock()
+	t, ok := r.trees[h]
+	r.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	r.io.Lock()
+	t, err := r.Git.TreeObject(h)
+	r.io.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if len(r.trees) > 20000 {
+		r.trees = map[plumbing.Hash]*object.Tree{}
+	}
+	r.trees[h] = t
+	r.mu.Unlock()
+	return t, nil
 }
 
 // mergeBaser answers merge-base(F, u^) for the first parents of the range: W(u)'s base.

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"container/list"
 	"fmt"
 	"path"
 	"runtime"
@@ -17,11 +18,18 @@ import (
 type declCache struct {
 	objs Objects
 	mu   sync.Mutex
-	m    map[string]*parsed
+	m    map[string]*list.Element // blob id -> *parsed, most recently used first in lru
+	lru  *list.List
 	fork map[*TreeChange]*forkDecls
 }
 
+// maxParsed bounds the parsed files kept: a parsed file holds about eight times its source.
+// The fork's own files stay reachable through forkDecls users while they matter; upstream's
+// versions are each needed by at most two neighbouring commits.
+const maxParsed = 768
+
 type parsed struct {
+	id   string
 	once sync.Once
 	f    *godecl.File
 	err  error
@@ -34,7 +42,7 @@ type forkDecls struct {
 }
 
 func newDeclCache(objs Objects) *declCache {
-	return &declCache{objs: objs, m: map[string]*parsed{}, fork: map[*TreeChange]*forkDecls{}}
+	return &declCache{objs: objs, m: map[string]*list.Element{}, lru: list.New(), fork: map[*TreeChange]*forkDecls{}}
 }
 
 // parse returns the declarations of a Go blob (nil for an absent side).
@@ -46,10 +54,18 @@ func (d *declCache) parse(id string, src []byte) (*godecl.File, error) {
 		return nil, fmt.Errorf("%s: too large to parse", shortHash(id))
 	}
 	d.mu.Lock()
-	p, ok := d.m[id]
-	if !ok {
-		p = &parsed{}
-		d.m[id] = p
+	var p *parsed
+	if e, ok := d.m[id]; ok {
+		d.lru.MoveToFront(e)
+		p = e.Value.(*parsed)
+	} else {
+		p = &parsed{id: id}
+		d.m[id] = d.lru.PushFront(p)
+		for d.lru.Len() > maxParsed {
+			old := d.lru.Back()
+			d.lru.Remove(old)
+			delete(d.m, old.Value.(*parsed).id)
+		}
 	}
 	d.mu.Unlock()
 	p.once.Do(func() {
@@ -263,9 +279,12 @@ func (c *classifier) samePatch(u *UpstreamCommit) string {
 		return ""
 	}
 	paths := changeSet(u.Changes)
-	for i, h := range c.in.ForkCommits {
-		if i >= 2000 {
-			break
+	probe := u.Changes[0].Path
+	for _, h := range c.in.ForkCommits {
+		if c.in.ForkCommitTouches != nil {
+			if ok, err := c.in.ForkCommitTouches(h, probe); err != nil || !ok {
+				continue
+			}
 		}
 		chs, err := c.in.ForkCommitChanges(h)
 		if err != nil || changeSet(chs) != paths {

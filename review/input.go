@@ -63,6 +63,9 @@ type Input struct {
 	// are not merges; ForkCommitChanges reads one's changes when a patch-id is wanted.
 	ForkCommits       []string
 	ForkCommitChanges func(hash string) ([]TreeChange, error)
+	// ForkCommitTouches reports cheaply whether a fork commit changed a path (against its
+	// first parent), so that only likely candidates are diffed whole.
+	ForkCommitTouches func(hash, path string) (bool, error)
 	// Commits are the upstream commits of the range, oldest first in topological order.
 	Commits []UpstreamCommit
 	// ModulePath is the fork's Go module path (go.mod at F), for API drift; "" when none.
