@@ -69,7 +69,10 @@ type Commit struct {
 	// Features names the fork features (forkdiff definitions) whose files this commit meets.
 	// An addition to schema 1.
 	Features []string `json:"features,omitempty"`
-	Review   Entry    `json:"review"`
+	// UpstreamPRInfo is the upstream pull request's title, labels and linked issues as GitHub
+	// gives them, or nil (no token, no network, not on GitHub). An addition to schema 1.
+	UpstreamPRInfo *PRInfo `json:"upstream_pr_info,omitempty"`
+	Review         Entry   `json:"review"`
 }
 
 // Short is the commit's abbreviated hash.
