@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -127,24 +128,71 @@ func ParseState(name string, b []byte) (*State, error) {
 	}
 	var st State
 	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&st); err != nil {
+	err := dec.Decode(&st)
+	if err == nil {
+		// a second document after the first (two files pasted together) would be dropped
+		// on the next save
+		if _, tail := dec.Token(); !errors.Is(tail, io.EOF) {
+			err = fmt.Errorf("data after the closing brace at offset %d", dec.InputOffset())
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s is not valid JSON (%v); fix or restore it from git (git checkout -- %s), it was left untouched", ErrStateDamaged, name, err, name)
 	}
 	if st.Version > StateVersion {
 		return nil, fmt.Errorf("%w: %s was written by a newer forkreview (state version %d, this one knows %d); upgrade forkreview", ErrStateDamaged, name, st.Version, StateVersion)
 	}
-	if st.Version == 0 {
+	if st.Version < 1 {
 		return nil, fmt.Errorf("%w: %s has no \"version\" field; is it a forkreview state file?", ErrStateDamaged, name)
 	}
 	if st.Reviews == nil {
 		st.Reviews = map[string]Entry{}
 	}
+	if h := duplicateReview(b); h != "" {
+		return nil, fmt.Errorf("%w: %s holds the entry of %s twice (a merge conflict resolved by keeping both sides?); keep one of them, it was left untouched", ErrStateDamaged, name, h)
+	}
 	for h, e := range st.Reviews {
-		if _, err := ParseStatus(string(e.Status)); err != nil {
+		s, err := ParseStatus(string(e.Status))
+		if err != nil {
 			return nil, fmt.Errorf("%w: %s: entry %s: %v", ErrStateDamaged, name, h, err)
 		}
+		e.Status = s // a hand-written "Pending" must count as pending
+		st.Reviews[h] = e
 	}
 	return &st, nil
+}
+
+// duplicateReview returns a commit whose entry the reviews object of a state file holds twice,
+// or "". encoding/json keeps the last one silently, so the other's note would be lost on the
+// next save.
+func duplicateReview(b []byte) string {
+	var top struct {
+		Reviews json.RawMessage `json:"reviews"`
+	}
+	if json.Unmarshal(b, &top) != nil || len(top.Reviews) == 0 {
+		return ""
+	}
+	dec := json.NewDecoder(bytes.NewReader(top.Reviews))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		k, ok := t.(string)
+		if err != nil || !ok {
+			return ""
+		}
+		if seen[k] {
+			return k
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 // Marshal renders the state in its stable, diff-friendly form: keys sorted, one entry per
