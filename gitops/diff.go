@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
 
 	"github.com/forkreview/forkreview/review"
@@ -18,20 +19,21 @@ var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 50
 
 // TreeChanges diffs two commits' trees with rename detection, like `git diff -M --raw a b`.
 // A zero a diffs against the empty tree.
+// Goroutines may call it at once: each diff reads through its own lent storage.
 func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.TreeChange, error) {
+	st, release := r.reader()
+	defer release()
 	var ta, tb *object.Tree
 	var err error
 	if !a.IsZero() {
-		if ta, err = r.tree(a); err != nil {
+		if ta, err = treeOf(st, a); err != nil {
 			return nil, err
 		}
 	}
-	if tb, err = r.tree(b); err != nil {
+	if tb, err = treeOf(st, b); err != nil {
 		return nil, err
 	}
-	r.io.Lock()
 	changes, err := diffTrees(ctx, ta, tb)
-	r.io.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
 	}
@@ -71,12 +73,25 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 	return out, nil
 }
 
+// treeOf reads a commit's tree through st, so that the subtrees a diff reads later come from st
+// too.
+func treeOf(st storer.EncodedObjectStorer, commit plumbing.Hash) (*object.Tree, error) {
+	c, err := object.GetCommit(st, commit)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", short(commit), err)
+	}
+	t, err := object.GetTree(st, c.TreeHash)
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", short(commit), err)
+	}
+	return t, nil
+}
+
 // diffTrees is object.DiffTreeWithOptions with renameOptions, but with git's rule for which
 // files may pair up as a rename: go-git pairs exact renames only between entries of the same
 // mode and scores inexact ones only between 100644 files, while git's diffcore-rename treats
 // every regular file alike (S_ISREG: 100644, 100755, 100664) and only asks links of the same
 // mode. So the regular files' modes are hidden from go-git's detector and put back after.
-// Caller holds r.io.
 func diffTrees(ctx context.Context, a, b *object.Tree) (object.Changes, error) {
 	changes, err := object.DiffTreeWithOptions(ctx, a, b, nil)
 	if err != nil {

@@ -6,7 +6,6 @@ package gitops
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
@@ -39,7 +39,7 @@ type Repo struct {
 	commits map[plumbing.Hash]*commitNode
 	trees   map[plumbing.Hash]*object.Tree
 
-	pool    chan objectReader // object readers for parallel blob reads
+	pool    chan *lease // object storages for parallel reads
 	readers []*filesystem.Storage
 	shallow map[plumbing.Hash]bool
 
@@ -126,20 +126,21 @@ func (r *Repo) Close() error {
 	return first
 }
 
-// objectReader reads one object.
-type objectReader interface {
-	EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
+// lease is one object storage lent to one goroutine at a time. A go-git storage reads its packs
+// through one descriptor and one delta cache, so it must not be shared; the main storage is
+// also used by the walks, so its lease holds the repository's lock.
+type lease struct {
+	st storer.EncodedObjectStorer
+	mu *sync.Mutex
 }
 
-// openReaders prepares the readers of blobs: the main storage (shared with the walks, so read
-// under the lock) and one more storage per further processor, so blobs are read in parallel. A
-// go-git storage reads its packs through one descriptor and one delta cache, so each reader
-// serves one goroutine at a time; each also holds its own copy of the pack indexes, which is
-// why there are no more of them than processors.
+// openReaders prepares the leases: the main storage, and one more storage per further
+// processor, so blobs are read and trees diffed in parallel. Each storage holds its own copy of
+// the pack indexes, which is why there are no more of them than processors.
 func (r *Repo) openReaders() {
 	n := runtime.GOMAXPROCS(0)
-	r.pool = make(chan objectReader, n)
-	r.pool <- lockedReader{r}
+	r.pool = make(chan *lease, n)
+	r.pool <- &lease{st: r.Git.Storer, mu: &r.io}
 	fsst, ok := r.Git.Storer.(*filesystem.Storage)
 	if !ok {
 		return
@@ -147,38 +148,22 @@ func (r *Repo) openReaders() {
 	for i := 1; i < n; i++ {
 		st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 		r.readers = append(r.readers, st)
-		r.pool <- st
+		r.pool <- &lease{st: st}
 	}
 }
 
-// reader lends an object reader; release gives it back.
-func (r *Repo) reader() (objectReader, func()) {
-	st := <-r.pool
-	return st, func() { r.pool <- st }
-}
-
-// lockedReader reads through the main storage under the repository's lock, whole, so that the
-// caller's reads of the object need no lock.
-type lockedReader struct{ r *Repo }
-
-func (l lockedReader) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	l.r.io.Lock()
-	defer l.r.io.Unlock()
-	o, err := l.r.Git.Storer.EncodedObject(t, h)
-	if err != nil {
-		return nil, err
+// reader lends an object storage; release gives it back.
+func (r *Repo) reader() (storer.EncodedObjectStorer, func()) {
+	l := <-r.pool
+	if l.mu != nil {
+		l.mu.Lock()
 	}
-	rd, err := o.Reader()
-	if err != nil {
-		return nil, err
+	return l.st, func() {
+		if l.mu != nil {
+			l.mu.Unlock()
+		}
+		r.pool <- l
 	}
-	defer rd.Close()
-	mem := &plumbing.MemoryObject{}
-	mem.SetType(o.Type())
-	if _, err := io.Copy(mem, rd); err != nil {
-		return nil, err
-	}
-	return mem, nil
 }
 
 // findGitDir finds the bare repository (a folder with HEAD, objects and refs) that holds abs,

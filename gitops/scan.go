@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -79,17 +80,27 @@ func (r *Repo) ResolveRange(spec RangeSpec) (*Range, error) {
 // Load reads everything the classifier needs for a range: the upstream commits in order with
 // their changes and merge bases, the fork's changes, and its own commits.
 func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
-	hashes, err := r.RangeCommits(rg.ToCommit, rg.FromCommit)
-	if err != nil {
-		return nil, err
-	}
+	return r.LoadWith(ctx, rg, nil)
+}
+
+// LoadWith is Load; forkReady, when set, is called as soon as the fork's side of the input
+// (Base, Fork, ForkChanges, ModulePath) is read, before the upstream commits are, so the caller
+// can start on it meanwhile. The rest of the input must not be read until LoadWith returns.
+func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.Input)) (*review.Input, error) {
 	in := &review.Input{Base: rg.BaseCommit.String(), Fork: rg.ForkCommit.String(), ForkAt: map[string][]review.TreeChange{}}
+	var err error
 	if in.ForkChanges, err = r.TreeChanges(ctx, rg.BaseCommit, rg.ForkCommit); err != nil {
 		return nil, err
 	}
 	in.ForkAt[in.Base] = in.ForkChanges
 	in.ModulePath = r.ModulePath(rg.ForkCommit)
-
+	if forkReady != nil {
+		forkReady(in)
+	}
+	hashes, err := r.RangeCommits(rg.ToCommit, rg.FromCommit)
+	if err != nil {
+		return nil, err
+	}
 	forkOnly, err := r.RangeCommits(rg.ForkCommit, rg.BaseCommit)
 	if err != nil {
 		return nil, err
@@ -98,48 +109,65 @@ func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range hashes {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	commits := make([]review.UpstreamCommit, len(hashes))
+	parents := make([]plumbing.Hash, len(hashes))
+	for i, h := range hashes {
 		n, err := r.node(h)
 		if err != nil {
 			return nil, err
 		}
 		c := n.commit
 		u := review.UpstreamCommit{
-			Hash:    h.String(),
-			Author:  c.Author.Name + " <" + c.Author.Email + ">",
-			Date:    c.Author.When.UTC(),
-			Message: c.Message,
+			Hash:      h.String(),
+			Author:    c.Author.Name + " <" + c.Author.Email + ">",
+			Date:      c.Author.When.UTC(),
+			Message:   c.Message,
+			MergeBase: in.Base,
 		}
 		for _, p := range c.ParentHashes {
 			u.Parents = append(u.Parents, p.String())
 		}
-		var parent plumbing.Hash
 		if len(c.ParentHashes) > 0 {
-			parent = c.ParentHashes[0]
-		}
-		if u.Changes, err = r.TreeChanges(ctx, parent, h); err != nil {
-			return nil, err
-		}
-		u.MergeBase = in.Base
-		if !parent.IsZero() {
-			m, err := mb.mergeBase(parent)
+			parents[i] = c.ParentHashes[0]
+			m, err := mb.mergeBase(parents[i])
 			if err != nil {
 				return nil, err
 			}
 			u.MergeBase = m.String()
 			if _, ok := in.ForkAt[u.MergeBase]; !ok {
-				chs, err := r.TreeChanges(ctx, m, rg.ForkCommit)
-				if err != nil {
-					return nil, err
-				}
-				in.ForkAt[u.MergeBase] = chs
+				in.ForkAt[u.MergeBase] = nil // filled below
 			}
 		}
-		in.Commits = append(in.Commits, u)
+		commits[i] = u
 	}
+	// the tree diffs, in parallel: each goroutine reads through its own storage
+	type job struct {
+		i    int
+		a, b plumbing.Hash
+		into *[]review.TreeChange
+	}
+	var jobs []job
+	for i := range commits {
+		jobs = append(jobs, job{i, parents[i], hashes[i], &commits[i].Changes})
+	}
+	forkAt := map[string]*[]review.TreeChange{}
+	for m, chs := range in.ForkAt {
+		if chs == nil {
+			forkAt[m] = new([]review.TreeChange)
+			jobs = append(jobs, job{-1, plumbing.NewHash(m), rg.ForkCommit, forkAt[m]})
+		}
+	}
+	if err := r.parallel(ctx, len(jobs), func(k int) error {
+		chs, err := r.TreeChanges(ctx, jobs[k].a, jobs[k].b)
+		*jobs[k].into = chs
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for m, p := range forkAt {
+		in.ForkAt[m] = *p
+	}
+	in.Commits = commits
 	for i := len(forkOnly) - 1; i >= 0; i-- { // newest first
 		n, err := r.node(forkOnly[i])
 		if err != nil {
@@ -158,6 +186,42 @@ func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
 		return r.TreeChanges(ctx, n.parents[0], n.hash)
 	}
 	return in, nil
+}
+
+// parallel runs f(0..n-1) on as many goroutines as there are storages to lend, and returns
+// the first error.
+func (r *Repo) parallel(ctx context.Context, n int, f func(i int) error) error {
+	workers := min(cap(r.pool), n)
+	next := make(chan int)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := f(i); err != nil {
+					errs <- err
+					for range next {
+					}
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 // touches reports whether commit h changed path against its first parent, by comparing the

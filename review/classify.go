@@ -45,16 +45,44 @@ type Result struct {
 // Classify judges every upstream commit of in against the fork, per risk-model.md. It is a pure
 // function of its input and the objects it reads.
 func Classify(ctx context.Context, in *Input, objs Objects, opt Options) (*Result, error) {
-	rules := opt.Rules
-	if rules == nil {
-		rules = &Rules{}
+	c := NewClassifier(in, objs, opt)
+	if err := c.Prepare(); err != nil {
+		return nil, err
 	}
-	c := newClassifier(in, objs, rules)
-	keys := c.baseKeys()
+	return c.Run(ctx)
+}
+
+// Classifier classifies in two steps, so that the fork's side (Prepare: parsing the Go files the
+// fork changed) can run while the upstream commits are still being read.
+type Classifier struct {
+	c   *classifier
+	opt Options
+}
+
+// NewClassifier returns a classifier for in. Prepare reads only in's fork side (Base, Fork,
+// ForkChanges, ModulePath); Run reads the rest, which the caller may fill in meanwhile.
+func NewClassifier(in *Input, objs Objects, opt Options) *Classifier {
+	if opt.Rules == nil {
+		opt.Rules = &Rules{}
+	}
+	return &Classifier{c: newClassifier(in, objs, opt.Rules), opt: opt}
+}
+
+// Prepare derives what every commit is judged against from the fork's own changes.
+func (cl *Classifier) Prepare() error {
+	c := cl.c
 	c.drift.once.Do(c.buildDrift)
-	if c.drift.err != nil {
-		return nil, c.drift.err
+	return c.drift.err
+}
+
+// Run classifies the commits of the input, in parallel.
+func (cl *Classifier) Run(ctx context.Context) (*Result, error) {
+	c, opt, in := cl.c, cl.opt, cl.c.in
+	if err := cl.Prepare(); err != nil {
+		return nil, err
 	}
+	c.indexForkAt()
+	keys := c.baseKeys()
 	out := make([]Commit, len(in.Commits))
 	workers := opt.Workers
 	if workers <= 0 {
@@ -124,13 +152,6 @@ type classifier struct {
 func newClassifier(in *Input, objs Objects, rules *Rules) *classifier {
 	c := &classifier{in: in, objs: objs, rules: rules, forkDirs: map[string]bool{}}
 	c.forkB, c.forkNew = indexChanges(in.ForkChanges)
-	c.forkAt = map[string]map[string]*TreeChange{}
-	for m, chs := range in.ForkAt {
-		c.forkAt[m], _ = indexChanges(chs)
-	}
-	if _, ok := c.forkAt[in.Base]; !ok {
-		c.forkAt[in.Base] = c.forkB
-	}
 	for i := range in.ForkChanges {
 		tc := &in.ForkChanges[i]
 		if rules.Ignored(tc.Path) {
@@ -143,6 +164,21 @@ func newClassifier(in *Input, objs Objects, rules *Rules) *classifier {
 	}
 	c.decls = newDeclCache(objs)
 	return c
+}
+
+// indexForkAt indexes the fork's changes against each merge base of the commits.
+func (c *classifier) indexForkAt() {
+	c.forkAt = map[string]map[string]*TreeChange{}
+	for m, chs := range c.in.ForkAt {
+		if m == c.in.Base {
+			c.forkAt[m] = c.forkB
+			continue
+		}
+		c.forkAt[m], _ = indexChanges(chs)
+	}
+	if _, ok := c.forkAt[c.in.Base]; !ok {
+		c.forkAt[c.in.Base] = c.forkB
+	}
 }
 
 // indexChanges indexes a tree diff by the path on its old side (the new path for added files)

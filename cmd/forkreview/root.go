@@ -114,6 +114,10 @@ func Main(args []string, ios *ioStreams) exitCode {
 	// range stays under 1 GiB (GOMEMLIMIT in the environment overrides it).
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(768 << 20)
+		if os.Getenv("GOGC") == "" {
+			// collect rarely while far below the ceiling: a scan allocates much short-lived data
+			debug.SetGCPercent(400)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -121,11 +121,22 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 
 // scan loads and classifies the range, and returns the report with the review state applied.
 func (s *session) scan(ctx context.Context, st *review.State, progress func(done, total int)) (*review.Report, error) {
-	in, err := s.repo.Load(ctx, s.rng)
+	// the fork's side is prepared (its Go files parsed) while upstream's commits are read
+	var cl *review.Classifier
+	prepared := make(chan error, 1)
+	in, err := s.repo.LoadWith(ctx, s.rng, func(in *review.Input) {
+		cl = review.NewClassifier(in, s.repo, review.Options{Rules: s.rules, Progress: progress})
+		go func() { prepared <- cl.Prepare() }()
+	})
+	if cl != nil {
+		if perr := <-prepared; err == nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	res, err := review.Classify(ctx, in, s.repo, review.Options{Rules: s.rules, Progress: progress})
+	res, err := cl.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
