@@ -52,8 +52,8 @@ func PatchID(changes []TreeChange, objs Objects) (string, error) {
 			put("rename from " + a)
 			put("rename to " + b)
 		}
-		if tc.OldBlob == tc.NewBlob {
-			continue
+		if tc.OldBlob == tc.NewBlob || (len(old) == 0 && len(nw) == 0) {
+			continue // git prints no ---/+++ lines for an empty file added or deleted
 		}
 		if isBinary(old) || isBinary(nw) {
 			h.Write([]byte(tc.OldBlob))
