@@ -44,7 +44,11 @@ func (p palette) row(c *review.Commit, l rowLayout, query string) string {
 	b.WriteString(p.badge(c.Risk))
 	b.WriteByte(' ')
 	if l.hash > 0 {
-		b.WriteString(p.paint(lookDim, fit(clean(oneLine(c.Hash)), l.hash)))
+		h := clean(oneLine(c.Hash))
+		if len(h) > l.hash && isPlain(h) {
+			h = h[:l.hash] // a hash prefix, not an ellipsis
+		}
+		b.WriteString(p.paint(lookDim, escapeTags(fit(h, l.hash))))
 		b.WriteByte(' ')
 	}
 	b.WriteString(p.paint(lookLabel, escapeTags(fit(clean(oneLine(c.Area)), l.area))))

@@ -64,6 +64,10 @@ func (p palette) paint(l look, s string) string {
 	if open == "" {
 		return s
 	}
+	// "[-:-:-]" resets colours and attributes but not underline, which tcell keeps apart.
+	if strings.Contains(open, "u") {
+		return open + s + "[-:-:-][::U]"
+	}
 	return open + s + "[-:-:-]"
 }
 
