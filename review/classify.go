@@ -351,7 +351,7 @@ func (c *classifier) file(u *UpstreamCommit, tc *TreeChange, key string) (fileVe
 	if tc.Status == StatusRenamed {
 		v.fc.OldPath = tc.OldPath
 	}
-	oldB, newB, err := c.read(tc.OldBlob, tc.NewBlob)
+	oldB, newB, err := c.read(tc)
 	if err != nil {
 		return v, err
 	}
@@ -441,17 +441,26 @@ func headOf(b []byte) []byte {
 	return b
 }
 
-func (c *classifier) read(ids ...string) (a, b []byte, err error) {
-	out := make([][]byte, len(ids))
-	for i, id := range ids {
-		if id == "" {
-			continue
+// read returns the old and new content of a change. A submodule's entry names a commit of
+// another repository, not a blob: its content is git's text for it ("Subproject commit ID"),
+// so that equal entries compare equal and the commit is never looked up here.
+func (c *classifier) read(tc *TreeChange) (a, b []byte, err error) {
+	side := func(id string, mode uint32) ([]byte, error) {
+		switch {
+		case id == "":
+			return nil, nil
+		case mode == ModeSubmodule:
+			return []byte("Subproject commit " + id + "\n"), nil
 		}
-		if out[i], err = c.objs.Blob(id); err != nil {
-			return nil, nil, err
-		}
+		return c.objs.Blob(id)
 	}
-	return out[0], out[1], nil
+	if a, err = side(tc.OldBlob, tc.OldMode); err != nil {
+		return nil, nil, err
+	}
+	if b, err = side(tc.NewBlob, tc.NewMode); err != nil {
+		return nil, nil, err
+	}
+	return a, b, nil
 }
 
 // isBinary is git's buffer_is_binary: a NUL byte in the first 8000 bytes. Files over
@@ -485,7 +494,7 @@ func (c *classifier) wState(fm *TreeChange, tc *TreeChange, up []byte) (wFile, e
 		// the fork did not touch it: W has upstream's version
 		return wFile{exists: upExists, path: upPath, data: up, mode: tc.OldMode}, nil
 	}
-	mB, fB, err := c.read(fm.OldBlob, fm.NewBlob)
+	mB, fB, err := c.read(fm)
 	if err != nil {
 		return wFile{}, err
 	}
