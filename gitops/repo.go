@@ -130,8 +130,9 @@ func (r *Repo) Close() error {
 // through one descriptor and one delta cache, so it must not be shared; the main storage is
 // also used by the walks, so its lease holds the repository's lock.
 type lease struct {
-	st storer.EncodedObjectStorer
-	mu *sync.Mutex
+	st   storer.EncodedObjectStorer
+	mu   *sync.Mutex
+	warm sync.WaitGroup // done once warmUp has finished with st
 }
 
 // openReaders prepares the leases: the main storage, and one more storage per further
@@ -148,13 +149,31 @@ func (r *Repo) openReaders() {
 	for i := 1; i < n; i++ {
 		st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 		r.readers = append(r.readers, st)
-		r.pool <- &lease{st: st}
+		l := &lease{st: st}
+		l.warm.Add(1)
+		go warmUp(st, l)
+		r.pool <- l
+	}
+}
+
+// warmUp reads HEAD's root tree through a new storage, in the background: the first delta read
+// makes go-git index the packs by offset, a fixed cost that is better paid while the range is
+// still being resolved than when the first diff needs the storage.
+func warmUp(st *filesystem.Storage, l *lease) {
+	defer l.warm.Done()
+	ref, err := storer.ResolveReference(st, plumbing.HEAD)
+	if err != nil {
+		return
+	}
+	if c, err := object.GetCommit(l.st, ref.Hash()); err == nil {
+		_, _ = object.GetTree(l.st, c.TreeHash)
 	}
 }
 
 // reader lends an object storage; release gives it back.
 func (r *Repo) reader() (storer.EncodedObjectStorer, func()) {
 	l := <-r.pool
+	l.warm.Wait()
 	if l.mu != nil {
 		l.mu.Lock()
 	}

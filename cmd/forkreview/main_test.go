@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -413,5 +414,29 @@ func TestInit(t *testing.T) {
 	// the starter loads back, and scan runs with it
 	if _, errs, code := run(t, nil, "scan", "--repo", s.Dir, s.Range()); code != 0 {
 		t.Errorf("scan with the starter config: %s", errs)
+	}
+}
+
+// TestOutputToDevice: -o on a device or a pipe writes to it and never replaces it with a file
+// (an atomic rename over /dev/null would break the machine).
+func TestOutputToDevice(t *testing.T) {
+	s := sample(t)
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no fifo here: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if _, errs, code := run(t, nil, "scan", "--repo", s.Dir, s.Range(), "--format", "json", "-o", fifo); code != 0 {
+		t.Fatal(errs)
+	}
+	if b := <-got; !json.Valid(b) {
+		t.Errorf("the pipe got %d bytes of invalid JSON", len(b))
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v %v", fi.Mode(), err)
 	}
 }
