@@ -2,10 +2,10 @@ package main
 
 import (
 	"bufio"
-	"os"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
