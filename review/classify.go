@@ -549,7 +549,7 @@ type applyResult struct {
 func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult, error) {
 	var r applyResult
 	conflict := func(kind string) {
-		r.conflicts = append(r.conflicts, Conflict{Path: tc.Path, Kind: kind})
+		r.conflicts = append(r.conflicts, Conflict{Path: tc.Path, Kind: kind, Detail: conflictDetail(kind, tc, w)})
 	}
 	switch tc.Status {
 	case StatusDeleted:
@@ -637,6 +637,33 @@ func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult,
 	}
 	r.noChange = pathSame && newMode == w.mode && bytes.Equal(merged, w.data)
 	return r, nil
+}
+
+// conflictDetail says in words what a tree-level conflict is.
+func conflictDetail(kind string, tc *TreeChange, w wFile) string {
+	switch kind {
+	case "modify/delete":
+		return "upstream deletes the file; the fork modified it"
+	case "delete/modify":
+		return "the fork deleted the file; upstream modifies it"
+	case "rename/delete":
+		return "upstream renames it from " + tc.OldPath + "; the fork deleted " + tc.OldPath
+	case "rename/rename":
+		return "upstream renames " + tc.OldPath + " to " + tc.Path + "; the fork renamed it to " + w.path
+	case "rename/add":
+		return "upstream renames " + tc.OldPath + " to " + tc.Path + "; the fork added its own " + tc.Path
+	case "add/add":
+		return "upstream adds the file; the fork added a different one at the same path"
+	case "mode":
+		return fmt.Sprintf("upstream changes the mode from %06o to %06o; the fork has %06o", tc.OldMode, tc.NewMode, w.mode)
+	case "binary":
+		return "a binary file both sides changed differently; git cannot merge it"
+	case "symlink":
+		return "a symbolic link both sides changed differently"
+	case "submodule":
+		return "a submodule both sides moved to different commits"
+	}
+	return ""
 }
 
 func conflictsOf(p, kind string, res merge.Result, _ int) []Conflict {

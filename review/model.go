@@ -118,7 +118,10 @@ type Conflict struct {
 	// Kind is "content" for overlapping line changes, or the tree-level outcome git reports:
 	// "modify/delete", "delete/modify", "add/add", "rename/delete", "rename/rename", "binary",
 	// "mode", "symlink".
-	Kind          string `json:"kind"`
+	Kind string `json:"kind"`
+	// Detail says in words what a conflict other than "content" is ("the fork deleted the
+	// file; upstream modifies it"). An addition to schema 1.
+	Detail        string `json:"detail,omitempty"`
 	BaseStart     int    `json:"base_start"`
 	Base          string `json:"base"`
 	ForkStart     int    `json:"fork_start"`

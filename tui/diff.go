@@ -60,6 +60,12 @@ func (p palette) renderDiff(c *review.Commit, diff string, loadErr error) diffPa
 					emit(p.paint(l, "│") + " " + lit(line))
 				}
 			}
+			if k.Detail != "" {
+				emit("  " + lit(oneLine(k.Detail)))
+			}
+			if k.Base == "" && k.Fork == "" && k.Upstream == "" {
+				continue // a tree-level conflict: no text to show side by side
+			}
 			side("base", k.BaseStart, k.Base, lookBase)
 			side("fork", k.ForkStart, k.Fork, lookFork)
 			side("upstream", k.UpstreamStart, k.Upstream, lookUpstream)

@@ -269,6 +269,9 @@ func writeConflicts(w io.Writer, rep *review.Report, color bool) error {
 				extra += " (regenerate: " + termSafe(k.Regenerate) + ")"
 			}
 			fmt.Fprintf(w, "  %s: %s conflict%s\n", termSafe(k.Path), k.Kind, extra)
+			if k.Detail != "" {
+				fmt.Fprintf(w, "    %s\n", termSafe(k.Detail))
+			}
 			if k.Kind != "content" && k.Kind != "add/add" {
 				continue
 			}
