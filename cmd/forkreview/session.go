@@ -159,6 +159,7 @@ func (s *session) scan(ctx context.Context, st *review.State, progress func(done
 		st = review.NewState()
 	}
 	rep.ApplyState(st)
+	s.attachPRInfo(ctx, rep)
 	return rep, nil
 }
 
