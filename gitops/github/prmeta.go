@@ -144,7 +144,7 @@ feed:
 		return out, c.scrub(fmt.Errorf("%w (read %d of %d pull requests; the rest are asked for on the next run)", firstErr, read, len(todo)))
 	}
 	if err := ctx.Err(); err != nil {
-		return out, err
+		return out, fmt.Errorf("read the pull requests of %s/%s: %w", owner, repo, err)
 	}
 	return out, nil
 }
