@@ -74,8 +74,23 @@ func (r *Repo) ResolveRange(spec RangeSpec) (*Range, error) {
 		}
 		return nil, fmt.Errorf("%w: %s is not an ancestor of %s: the fork has not taken it in; pass --base with the upstream release the fork last merged (or merge %s first)", ErrBaseNotInFork, what, rg.Fork, rg.Base)
 	}
+	// A TO from another project (or an orphan branch) would make the range all of its
+	// history, and every commit's merge with the fork would fail; say so up front. A shallow
+	// clone's cut history looks unrelated too, and has its own message later.
+	if !r.IsShallow() {
+		bs, err := r.MergeBases(rg.FromCommit, rg.ToCommit)
+		if err != nil {
+			return nil, err
+		}
+		if len(bs) == 0 {
+			return nil, fmt.Errorf("%w: %s and %s have no common history, so the range would be all of %s's; check that both are revisions of the same upstream (git log --oneline -1 %s), and fetch upstream's tags with `git fetch upstream --tags`", ErrUnrelatedHistories, rg.From, rg.To, rg.To, rg.To)
+		}
+	}
 	return rg, nil
 }
+
+// ErrUnrelatedHistories is wrapped when FROM and TO share no commit.
+var ErrUnrelatedHistories = errors.New("unrelated histories")
 
 // Load reads everything the classifier needs for a range: the upstream commits in order with
 // their changes and merge bases, the fork's changes, and its own commits.
