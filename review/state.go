@@ -206,12 +206,15 @@ func (s *State) Marshal() ([]byte, error) {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "{\n  \"version\": %d,\n  \"reviews\": {", s.Version)
 	for i, k := range keys {
-		eb, err := json.Marshal(s.Reviews[k])
-		if err != nil {
+		// reviewers read "Name <mail>" in the file, not "\u003cmail\u003e"
+		var eb bytes.Buffer
+		enc := json.NewEncoder(&eb)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s.Reviews[k]); err != nil {
 			return nil, err
 		}
 		var ind bytes.Buffer
-		if err := json.Indent(&ind, eb, "    ", "  "); err != nil {
+		if err := json.Indent(&ind, bytes.TrimRight(eb.Bytes(), "\n"), "    ", "  "); err != nil {
 			return nil, err
 		}
 		kb, _ := json.Marshal(k)
