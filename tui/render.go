@@ -199,7 +199,14 @@ func (p palette) detail(c *review.Commit, upstreamURL string) string {
 	base := strings.TrimRight(clean(oneLine(upstreamURL)), "/")
 	field("commit", lit(c.Hash))
 	if c.UpstreamPR > 0 {
-		field("PR", fmt.Sprintf("#%d", c.UpstreamPR))
+		pr := fmt.Sprintf("#%d", c.UpstreamPR)
+		if info := c.UpstreamPRInfo; info != nil && info.Title != "" {
+			pr += " " + lit(oneLine(info.Title))
+		}
+		field("PR", pr)
+		if info := c.UpstreamPRInfo; info != nil && len(info.Labels) > 0 {
+			field("labels", lit(oneLine(strings.Join(info.Labels, ", "))))
+		}
 	}
 	field("area", lit(oneLine(c.Area)))
 	if len(c.Features) > 0 {

@@ -105,6 +105,7 @@ func runCIComment(cmd *cobra.Command, ios *ioStreams, o *ciOptions) error {
 	if err != nil {
 		return err
 	}
+	s.noPRInfo = true
 	st, err := s.loadState()
 	if err != nil {
 		return err

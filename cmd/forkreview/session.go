@@ -80,6 +80,9 @@ type session struct {
 	cfg   *config.Config
 	rules *review.Rules
 	rng   *gitops.Range
+	// noPRInfo skips reading upstream pull requests from GitHub (ci comment: a CI job starts
+	// with no cache, and the comment does not show them).
+	noPRInfo bool
 }
 
 func openSessionRepo(dir string) (*gitops.Repo, error) { return gitops.Open(dir) }
@@ -159,7 +162,9 @@ func (s *session) scan(ctx context.Context, st *review.State, progress func(done
 		st = review.NewState()
 	}
 	rep.ApplyState(st)
-	s.attachPRInfo(ctx, rep)
+	if !s.noPRInfo {
+		s.attachPRInfo(ctx, rep)
+	}
 	return rep, nil
 }
 
