@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -325,22 +326,28 @@ func writeByFeature(w io.Writer, rep *review.Report, color bool) error {
 }
 
 // termSafe makes untrusted text safe for a terminal: control characters (escape sequences,
-// carriage returns, bells) are shown as visible escapes instead of acting.
+// carriage returns, bells) and bytes that are not UTF-8 are shown as visible escapes instead
+// of acting.
 func termSafe(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
+	if strings.IndexFunc(s, isControl) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if isControl(r) {
-			if r == '\t' {
-				b.WriteString("    ")
-				continue
-			}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			// a byte that is not UTF-8: a Latin-1 file name, or a raw C1 control such as
+			// 0x9b, which 8-bit terminals take for CSI
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == '\t':
+			b.WriteString("    ")
+		case isControl(r):
 			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
 }
