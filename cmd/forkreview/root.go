@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -145,7 +146,13 @@ func Main(args []string, ios *ioStreams) exitCode {
 		fmt.Fprintln(ios.Err, "forkreview: interrupted")
 		return exitError
 	}
-	fmt.Fprintln(ios.Err, "forkreview: "+oneLine(err.Error()))
+	msg := oneLine(err.Error())
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		// forkreview reads every object itself and cannot fetch what a partial clone left
+		// on the server, as git does on demand
+		msg += "; the repository lacks objects forkreview reads: a partial clone (made with --filter) has only part of them, so clone again without --filter (in GitHub Actions: actions/checkout with fetch-depth: 0 and no filter); otherwise check the repository with `git fsck`"
+	}
+	fmt.Fprintln(ios.Err, "forkreview: "+msg)
 	return exitError
 }
 
