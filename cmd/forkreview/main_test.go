@@ -440,3 +440,42 @@ func TestOutputToDevice(t *testing.T) {
 		t.Errorf("the pipe was replaced: %v %v", fi.Mode(), err)
 	}
 }
+
+// TestScanCache: a re-run reads the kept result and gives the same report; a damaged cache
+// file is scanned afresh; --no-cache ignores it.
+func TestScanCache(t *testing.T) {
+	s := sample(t)
+	scanJSON := func(extra ...string) []review.Commit {
+		t.Helper()
+		out, errs, code := run(t, nil, append([]string{"scan", "--repo", s.Dir, s.Range(), "--format", "json"}, extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var rep review.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.Commits
+	}
+	first := scanJSON()
+	files, _ := filepath.Glob(filepath.Join(s.Dir, ".git", "forkreview", "scan-cache", "*.gob"))
+	if len(files) != 1 {
+		t.Fatalf("cache files: %v", files)
+	}
+	same := func(a, b []review.Commit) bool {
+		x, _ := json.Marshal(a)
+		y, _ := json.Marshal(b)
+		return bytes.Equal(x, y)
+	}
+	if second := scanJSON(); !same(first, second) {
+		t.Error("the cached result differs from the scan")
+	}
+	// a cache file of another scan's content is not used
+	os.WriteFile(files[0], []byte("not a gob"), 0o644)
+	if third := scanJSON(); !same(first, third) {
+		t.Error("a foreign cache file was used")
+	}
+	if fourth := scanJSON("--no-cache"); !same(first, fourth) {
+		t.Error("--no-cache used the cache")
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/forkreview/forkreview/review"
+	"github.com/forkreview/forkreview/review/export"
 )
 
 type scanOptions struct {
@@ -167,12 +167,8 @@ func writeOutput(ios *ioStreams, file string, render func(w io.Writer, color boo
 	return nil
 }
 
-func writeJSON(w io.Writer, rep *review.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(rep)
-}
+// writeJSON is report-format.md's JSON, the same as export --format json.
+func writeJSON(w io.Writer, rep *review.Report) error { return export.JSON(w, rep) }
 
 var riskColor = map[review.Risk]string{
 	review.RiskApplied:  "\x1b[36m",

@@ -24,6 +24,7 @@ type rangeOptions struct {
 	Fork, Base string
 	ConfigFile string
 	StateFile  string
+	NoCache    bool
 }
 
 func (o *rangeOptions) addFlags(cmd *cobra.Command, withState bool) {
@@ -34,6 +35,7 @@ func (o *rangeOptions) addFlags(cmd *cobra.Command, withState bool) {
 	f.StringVar(&o.Fork, "fork", "HEAD", "the fork revision under review")
 	f.StringVar(&o.Base, "base", "", "the upstream revision the fork last took in (default: FROM)")
 	f.StringVar(&o.ConfigFile, "config", "", "configuration file (default: .forkreview.yaml at the repository root, if present)")
+	f.BoolVar(&o.NoCache, "no-cache", false, "scan afresh instead of reusing the result kept in .git/forkreview/scan-cache")
 	if withState {
 		f.StringVar(&o.StateFile, "state", "", "review state file (default: .forkreview/FROM..TO.json at the repository root)")
 	}
@@ -83,6 +85,8 @@ type session struct {
 	// noPRInfo skips reading upstream pull requests from GitHub (ci comment: a CI job starts
 	// with no cache, and the comment does not show them).
 	noPRInfo bool
+	// noCache scans afresh instead of using a cached result (--no-cache).
+	noCache bool
 }
 
 func openSessionRepo(dir string) (*gitops.Repo, error) { return gitops.Open(dir) }
@@ -92,7 +96,7 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{ios: ios, opts: o, repo: repo}
+	s := &session{ios: ios, opts: o, repo: repo, noCache: o.NoCache}
 	cfgPath := o.ConfigFile
 	if cfgPath == "" {
 		p := filepath.Join(repo.Root, ".forkreview.yaml")
@@ -124,6 +128,45 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 
 // scan loads and classifies the range, and returns the report with the review state applied.
 func (s *session) scan(ctx context.Context, st *review.State, progress func(done, total int)) (*review.Report, error) {
+	res := s.loadCachedScan()
+	if res != nil {
+		if progress != nil {
+			progress(len(res.Commits), len(res.Commits))
+		}
+	} else {
+		var err error
+		if res, err = s.classify(ctx, progress); err != nil {
+			return nil, err
+		}
+		s.storeScan(res)
+	}
+	rep := &review.Report{
+		SchemaVersion: review.SchemaVersion,
+		Tool:          review.Tool{Name: "forkreview", Version: toolVersion()},
+		GeneratedAt:   time.Now().UTC().Truncate(time.Second),
+		Repository:    s.repo.Root,
+		Upstream: review.Upstream{From: s.rng.From, To: s.rng.To,
+			FromCommit: s.rng.FromCommit.String(), ToCommit: s.rng.ToCommit.String(), URL: s.rules.UpstreamURL},
+		Fork: review.Fork{Ref: s.rng.Fork, Commit: s.rng.ForkCommit.String(), BaseCommit: s.rng.BaseCommit.String(),
+			ChangedFiles: res.ForkChangedFiles},
+		Commits: res.Commits,
+	}
+	if rep.Commits == nil {
+		rep.Commits = []review.Commit{}
+	}
+	rep.Fork.ChangedDeclarations = res.ForkDeclarations
+	if st == nil {
+		st = review.NewState()
+	}
+	rep.ApplyState(st)
+	if !s.noPRInfo {
+		s.attachPRInfo(ctx, rep)
+	}
+	return rep, nil
+}
+
+// classify loads the range and classifies it.
+func (s *session) classify(ctx context.Context, progress func(done, total int)) (*scanResult, error) {
 	// the fork's side is prepared (its Go files parsed) while upstream's commits are read
 	var cl *review.Classifier
 	prepared := make(chan error, 1)
@@ -143,29 +186,7 @@ func (s *session) scan(ctx context.Context, st *review.State, progress func(done
 	if err != nil {
 		return nil, err
 	}
-	rep := &review.Report{
-		SchemaVersion: review.SchemaVersion,
-		Tool:          review.Tool{Name: "forkreview", Version: toolVersion()},
-		GeneratedAt:   time.Now().UTC().Truncate(time.Second),
-		Repository:    s.repo.Root,
-		Upstream: review.Upstream{From: s.rng.From, To: s.rng.To,
-			FromCommit: s.rng.FromCommit.String(), ToCommit: s.rng.ToCommit.String(), URL: s.rules.UpstreamURL},
-		Fork: review.Fork{Ref: s.rng.Fork, Commit: s.rng.ForkCommit.String(), BaseCommit: s.rng.BaseCommit.String(),
-			ChangedFiles: len(in.ForkChanges)},
-		Commits: res.Commits,
-	}
-	if rep.Commits == nil {
-		rep.Commits = []review.Commit{}
-	}
-	rep.Fork.ChangedDeclarations = res.ForkDeclarations
-	if st == nil {
-		st = review.NewState()
-	}
-	rep.ApplyState(st)
-	if !s.noPRInfo {
-		s.attachPRInfo(ctx, rep)
-	}
-	return rep, nil
+	return &scanResult{Commits: res.Commits, ForkChangedFiles: len(in.ForkChanges), ForkDeclarations: res.ForkDeclarations}, nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._+-]+`)
