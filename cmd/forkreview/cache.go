@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
-	"encoding/gob"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
