@@ -39,9 +39,10 @@ type Repo struct {
 	commits map[plumbing.Hash]*commitNode
 	trees   map[plumbing.Hash]*object.Tree
 
-	pool    chan *lease // object storages for parallel reads
-	readers []*filesystem.Storage
-	shallow map[plumbing.Hash]bool
+	pool     chan *lease // object storages for parallel reads
+	warmOnce sync.Once
+	readers  []*filesystem.Storage
+	shallow  map[plumbing.Hash]bool
 
 	blobs *blobCache
 }
@@ -149,11 +150,26 @@ func (r *Repo) openReaders() {
 	for i := 1; i < n; i++ {
 		st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 		r.readers = append(r.readers, st)
-		l := &lease{st: st}
-		l.warm.Add(1)
-		go warmUp(st, l)
-		r.pool <- l
+		r.pool <- &lease{st: st}
 	}
+}
+
+// warmReaders starts warming up the extra storages in the background (see warmUp); Load calls
+// it first, so commands that read little never pay for it.
+func (r *Repo) warmReaders() {
+	r.warmOnce.Do(func() {
+		var ls []*lease
+		for len(ls) < cap(r.pool) {
+			ls = append(ls, <-r.pool)
+		}
+		for _, l := range ls {
+			if st, ok := l.st.(*filesystem.Storage); ok && l.mu == nil {
+				l.warm.Add(1)
+				go warmUp(st, l)
+			}
+			r.pool <- l
+		}
+	})
 }
 
 // warmUp reads HEAD's root tree through a new storage, in the background: the first delta read
