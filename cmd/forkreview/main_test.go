@@ -479,3 +479,15 @@ func TestScanCache(t *testing.T) {
 		t.Error("--no-cache used the cache")
 	}
 }
+
+// TestStateFlagReadsOnlyItsFile: with --state, other JSON files beside it are not read as
+// state files (no warnings about them), while the default .forkreview/ folder shares decisions.
+func TestStateFlagReadsOnlyItsFile(t *testing.T) {
+	s := sample(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "other.json"), []byte(`{"not": "state"}`), 0o644)
+	_, errs, code := run(t, nil, "scan", "--repo", s.Dir, s.Range(), "--state", filepath.Join(dir, "mine.json"))
+	if code != 0 || errs != "" {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -200,14 +200,17 @@ func (s *session) statePath() string {
 	return filepath.Join(s.repo.Root, ".forkreview", name)
 }
 
-// loadState reads the range's state file and inherits the decisions of the other state files
-// beside it, so a commit reviewed in one range shows reviewed in an overlapping one. A file
+// loadState reads the range's state file and, for the default one, inherits the decisions of
+// the other state files beside it in .forkreview/, so a commit reviewed in one range shows reviewed in an overlapping one. A file
 // that cannot be read stops the command; it is never overwritten.
 func (s *session) loadState() (*review.State, error) {
 	p := s.statePath()
 	st, err := review.LoadState(p)
 	if err != nil {
 		return nil, err
+	}
+	if s.opts.StateFile != "" {
+		return st, nil // a file of the user's choosing: the folder around it is none of ours
 	}
 	others, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "*.json"))
 	for _, o := range others {
