@@ -116,7 +116,7 @@ func LoadState(path string) (*State, error) {
 		return NewState(), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrStateDamaged, path, err)
+		return nil, fmt.Errorf("%w: %s cannot be read (%v); make it a file you can read, or pass --state with another one; it was left untouched", ErrStateDamaged, path, err)
 	}
 	return ParseState(path, b)
 }
