@@ -201,7 +201,7 @@ func TestLoadStateMissingAndUnreadable(t *testing.T) {
 	// a folder where the file should be
 	sub := filepath.Join(dir, "folder.json")
 	os.Mkdir(sub, 0o755)
-	if _, err := review.LoadState(sub); !errors.Is(err, review.ErrStateDamaged) || !strings.Contains(err.Error(), sub) {
+	if _, err := review.LoadState(sub); !errors.Is(err, review.ErrStateDamaged) || !strings.Contains(err.Error(), sub) || !strings.Contains(err.Error(), "--state") {
 		t.Errorf("folder: %v", err)
 	}
 	if os.Geteuid() != 0 {
