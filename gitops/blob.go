@@ -2,6 +2,7 @@ package gitops
 
 import (
 	"container/list"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -71,20 +72,30 @@ func (r *Repo) Blob(id string) ([]byte, error) {
 	defer release()
 	o, err := st.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", shortID(id), err)
+		return nil, blobError(id, err)
 	}
 	rd, err := o.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", shortID(id), err)
+		return nil, blobError(id, err)
 	}
 	defer rd.Close()
 	b := make([]byte, 0, o.Size())
 	b, err = readAllInto(rd, b)
 	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", shortID(id), err)
+		return nil, blobError(id, err)
 	}
 	r.blobs.put(id, b)
 	return b, nil
+}
+
+// blobError explains a blob that cannot be read: missing (plumbing.ErrObjectNotFound, which
+// the command line explains: a partial clone or a damaged repository), or present but damaged
+// (a truncated or corrupt object file).
+func blobError(id string, err error) error {
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return fmt.Errorf("read blob %s: %w", shortID(id), err)
+	}
+	return fmt.Errorf("read blob %s: %w (the object is damaged: check the repository with `git fsck`)", shortID(id), err)
 }
 
 // BlobSize returns a blob's size without reading it whole.
