@@ -222,7 +222,7 @@ func TestCorruptObject(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = load(open(t, r.Dir), gitops.RangeSpec{From: "v1", To: "v2", Fork: "fork"})
-	oneClearLine(t, err, blobOf(t, r, "v2", "dir/b.txt")[:10])
+	oneClearLine(t, err, blobOf(t, r, "v2", "dir/b.txt")[:10], "damaged", "git fsck")
 }
 
 // TestPartialClone scans a clone made with --filter=blob:none, whose old blobs are promised by
