@@ -126,6 +126,11 @@ func ParseState(name string, b []byte) (*State, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, fmt.Errorf("%w: %s is empty; restore it from git (git checkout -- %s) or delete it to start over", ErrStateDamaged, name, name)
 	}
+	// A state file is meant to be committed, so the likeliest damage is an unresolved merge.
+	// JSON strings hold no raw newline, so these lines can only be git's markers.
+	if bytes.HasPrefix(b, []byte("<<<<<<< ")) || bytes.Contains(b, []byte("\n<<<<<<< ")) {
+		return nil, fmt.Errorf("%w: %s holds git conflict markers (<<<<<<<): resolve the merge by keeping every entry of both sides once, or restore one side (git checkout --ours -- %s); it was left untouched", ErrStateDamaged, name, name)
+	}
 	var st State
 	dec := json.NewDecoder(bytes.NewReader(b))
 	err := dec.Decode(&st)
