@@ -156,7 +156,7 @@ func TestLoadStateRefusesBadFiles(t *testing.T) {
 		{"empty", "", []string{"is empty", "git checkout --"}},
 		{"blank", " \n\t\n", []string{"is empty"}},
 		{"truncated", `{"version": 1, "reviews": {"` + hash(1) + `": {"status": "revie`, []string{"not valid JSON", "git checkout --", "left untouched"}},
-		{"merge conflict", "{\n<<<<<<< HEAD\n  \"version\": 1,\n=======\n  \"version\": 1,\n>>>>>>> theirs\n}\n", []string{"not valid JSON"}},
+		{"merge conflict", "{\n<<<<<<< HEAD\n  \"version\": 1,\n=======\n  \"version\": 1,\n>>>>>>> theirs\n}\n", []string{"conflict markers", "git checkout --ours --", "left untouched"}},
 		{"newer version", `{"version": 2, "reviews": {}}`, []string{"newer forkreview", "state version 2", "upgrade forkreview"}},
 		{"no version", `{"reviews": {}}`, []string{`no "version"`}},
 		{"null", "null", []string{`no "version"`}},

@@ -246,7 +246,7 @@ func TestDamagedStateIsNeverOverwritten(t *testing.T) {
 		parts         []string
 	}{
 		{"truncated", `{"version": 1, "reviews": {"` + h + `": {"status": "reviewed", "note": "keep me`, []string{"not valid JSON", "git checkout --", "left untouched"}},
-		{"conflict markers", "{\n  \"version\": 1,\n  \"reviews\": {\n<<<<<<< HEAD\n    \"" + h + "\": {\"status\": \"reviewed\", \"note\": \"ours\"}\n=======\n    \"" + h + "\": {\"status\": \"follow-up\", \"note\": \"theirs\"}\n>>>>>>> other\n  }\n}\n", []string{"not valid JSON", "git checkout --"}},
+		{"conflict markers", "{\n  \"version\": 1,\n  \"reviews\": {\n<<<<<<< HEAD\n    \"" + h + "\": {\"status\": \"reviewed\", \"note\": \"ours\"}\n=======\n    \"" + h + "\": {\"status\": \"follow-up\", \"note\": \"theirs\"}\n>>>>>>> other\n  }\n}\n", []string{"conflict markers", "keeping every entry of both sides once"}},
 		{"kept both sides", "{\"version\": 1, \"reviews\": {\"" + h + "\": {\"status\": \"reviewed\", \"note\": \"ours\"}, \"" + h + "\": {\"status\": \"follow-up\", \"note\": \"theirs\"}}}\n", []string{"twice", "keep one of them"}},
 		{"empty", "", []string{"is empty", "git checkout --"}},
 		{"newer version", `{"version": 7, "reviews": {"` + h + `": {"status": "reviewed", "note": "from the future"}}}`, []string{"newer forkreview", "upgrade forkreview"}},
