@@ -85,7 +85,7 @@ func Load(path string) (*Config, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("config %s: no such file (write one with: forkreview init): %w", path, err)
 		}
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s cannot be read: %w; make it a YAML file you can read, or pass --config with another one", path, err)
 	}
 	return Parse(path, b)
 }
