@@ -170,7 +170,7 @@ func TestBadConfig(t *testing.T) {
 			p := filepath.Join(dir, "folder.yaml")
 			os.Mkdir(p, 0o755)
 			return p
-		}, []string{"folder.yaml", "is a directory"}},
+		}, []string{"folder.yaml", "is a directory", "make it a YAML file you can read"}},
 		{"missing", func() string { return filepath.Join(dir, "none.yaml") }, []string{"none.yaml", "forkreview init"}},
 		{"not YAML", func() string {
 			p := filepath.Join(dir, "bad.yaml")
