@@ -125,6 +125,10 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 	if err != nil {
 		return nil, err
 	}
+	forkHas := make(map[plumbing.Hash]bool, len(forkOnly))
+	for _, h := range forkOnly {
+		forkHas[h] = true
+	}
 	commits := make([]review.UpstreamCommit, len(hashes))
 	parents := make([]plumbing.Hash, len(hashes))
 	for i, h := range hashes {
@@ -143,7 +147,8 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 		for _, p := range c.ParentHashes {
 			u.Parents = append(u.Parents, p.String())
 		}
-		if len(c.ParentHashes) > 0 {
+		if len(c.ParentHashes) > 0 && !forkHas[h] {
+			// (a commit the fork merged needs no W(u): it is applied as it is)
 			parents[i] = c.ParentHashes[0]
 			m, err := mb.mergeBase(parents[i])
 			if err != nil {
@@ -164,6 +169,9 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 	}
 	var jobs []job
 	for i := range commits {
+		if len(commits[i].Parents) > 0 && parents[i].IsZero() {
+			parents[i] = plumbing.NewHash(commits[i].Parents[0])
+		}
 		jobs = append(jobs, job{i, parents[i], hashes[i], &commits[i].Changes})
 	}
 	forkAt := map[string]*[]review.TreeChange{}
@@ -184,6 +192,10 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 		in.ForkAt[m] = *p
 	}
 	in.Commits = commits
+	in.ForkHas = make(map[string]bool, len(forkOnly))
+	for _, h := range forkOnly {
+		in.ForkHas[h.String()] = true
+	}
 	for i := len(forkOnly) - 1; i >= 0; i-- { // newest first
 		n, err := r.node(forkOnly[i])
 		if err != nil {

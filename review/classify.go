@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/forkreview/forkreview/review/merge"
 )
@@ -145,8 +146,9 @@ type classifier struct {
 	forkAt   map[string]map[string]*TreeChange // M -> M..F by base-side path
 	forkDirs map[string]bool
 
-	decls *declCache
-	drift driftIndex
+	decls  *declCache
+	drift  driftIndex
+	probes atomic.Int64 // fork commits looked at by samePatch
 }
 
 func newClassifier(in *Input, objs Objects, rules *Rules) *classifier {
@@ -253,6 +255,23 @@ func (c *classifier) classify(u *UpstreamCommit, keys []string) (Commit, error) 
 	}
 	if cm.Parents == nil {
 		cm.Parents = []string{}
+	}
+	if c.in.ForkHas[u.Hash] {
+		// the fork merged this very commit: git finds it an ancestor of W(u), so taking it in
+		// again changes nothing
+		cm.Risk = RiskApplied
+		cm.Reasons = []string{"the fork already has this commit: it was merged into the fork"}
+		for j := range u.Changes {
+			tc := &u.Changes[j]
+			fc := FileChange{Path: tc.Path, Status: tc.Status, Overlap: OverlapNone, Declarations: []string{}}
+			if tc.Status == StatusRenamed {
+				fc.OldPath = tc.OldPath
+			}
+			cm.Files = append(cm.Files, fc)
+		}
+		cm.Area = Area(subject, cm.Files)
+		c.rules.Decorate(&cm)
+		return cm, nil
 	}
 	applied := true
 	var conflict, high, medium, low bool

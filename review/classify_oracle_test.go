@@ -315,3 +315,35 @@ func split(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// TestForkMergedPartOfTheRange: a fork that already merged upstream commits of the range (an
+// earlier release, say) has them as applied, as git does: they are ancestors of W(u).
+func TestForkMergedPartOfTheRange(t *testing.T) {
+	needGit(t)
+	r := fixture.New(t)
+	r.Commit("initial", fixture.Files{"a.txt": "a1\na2\na3\n", "b.txt": "b1\nb2\nb3\n", "c.txt": "c1\nc2\nc3\n"})
+	r.Tag("v1", true, "")
+	r.Commit("upstream: a", fixture.Files{"a.txt": "a1\nA2\na3\n"})
+	mid := r.Commit("upstream: b", fixture.Files{"b.txt": "b1\nB2\nb3\n"})
+	r.Commit("upstream: c", fixture.Files{"c.txt": "c1\nC2\nc3\n", "b.txt": "b1\nB2\nb3 more\n"})
+	r.Tag("v2", true, "")
+	r.Branch("fork", "v1")
+	r.Checkout("fork")
+	r.Commit("fork: own change", fixture.Files{"c.txt": "c1\nc2 fork\nc3\n"})
+	r.Merge("Merge upstream up to b", mid)
+	// a fork change right next to b's, after the merge: merging b again line by line would
+	// conflict, but git sees b in the fork's history
+	r.Commit("fork: next to b", fixture.Files{"b.txt": "b1\nB2\nb3 fork\n"})
+	got := scanRepo(t, r.Dir, "fork", "v1", "v2")
+	want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
+	risks := map[string]review.Risk{}
+	for _, c := range got {
+		risks[c.Subject] = c.Risk
+		if verdict(c.Risk) != want[c.Hash] {
+			t.Errorf("%q: forkreview %s, git %s; %q", c.Subject, c.Risk, want[c.Hash], c.Reasons)
+		}
+	}
+	if risks["upstream: a"] != review.RiskApplied || risks["upstream: b"] != review.RiskApplied || risks["upstream: c"] != review.RiskConflict {
+		t.Errorf("risks %v", risks)
+	}
+}

@@ -281,6 +281,9 @@ func (c *classifier) samePatch(u *UpstreamCommit) string {
 	paths := changeSet(u.Changes)
 	probe := u.Changes[0].Path
 	for _, h := range c.in.ForkCommits {
+		if c.probes.Add(1) > maxPatchProbes {
+			return "" // the reason is a courtesy: a fork of thousands of commits is not searched whole
+		}
 		if c.in.ForkCommitTouches != nil {
 			if ok, err := c.in.ForkCommitTouches(h, probe); err != nil || !ok {
 				continue
@@ -296,6 +299,9 @@ func (c *classifier) samePatch(u *UpstreamCommit) string {
 	}
 	return ""
 }
+
+// maxPatchProbes bounds how many fork commits one scan looks at for same-patch reasons.
+const maxPatchProbes = 20000
 
 func changeSet(chs []TreeChange) string {
 	ps := make([]string, len(chs))

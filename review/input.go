@@ -61,7 +61,10 @@ type Input struct {
 	ForkAt map[string][]TreeChange
 	// ForkCommits are the fork-only commits (reachable from F, not from B), newest first, that
 	// are not merges; ForkCommitChanges reads one's changes when a patch-id is wanted.
-	ForkCommits       []string
+	ForkCommits []string
+	// ForkHas holds every fork-only commit (merges too), so an upstream commit that the fork
+	// merged is recognised by its hash.
+	ForkHas           map[string]bool
 	ForkCommitChanges func(hash string) ([]TreeChange, error)
 	// ForkCommitTouches reports cheaply whether a fork commit changed a path (against its
 	// first parent), so that only likely candidates are diffed whole.
