@@ -245,7 +245,23 @@ func (s *State) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, b, 0o644)
+	if err := WriteFileAtomic(path, b, 0o644); err != nil {
+		return err
+	}
+	removeStaleTemps(path)
+	return nil
+}
+
+// removeStaleTemps deletes the temporary files that saves killed midway left beside path (the
+// state file is written by one checklist at a time, under its lock), so nobody commits them.
+func removeStaleTemps(path string) {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp-"
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same folder, fsynced and

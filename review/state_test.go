@@ -287,3 +287,24 @@ func FuzzParseState(f *testing.F) {
 		}
 	})
 }
+
+// TestSaveRemovesStaleTemporaryFiles: what a killed save left beside the state file is cleaned
+// up by the next save, so it is never committed with the state.
+func TestSaveRemovesStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "v1..v2.json")
+	stale := filepath.Join(dir, ".v1..v2.json.tmp-123")
+	other := filepath.Join(dir, ".other.json.tmp-1")
+	os.WriteFile(stale, []byte("{"), 0o644)
+	os.WriteFile(other, []byte("{"), 0o644)
+	st := review.NewState()
+	if err := st.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file's temporary file was removed: %v", err)
+	}
+}
