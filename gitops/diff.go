@@ -33,7 +33,14 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 	if tb, err = treeOf(st, b); err != nil {
 		return nil, err
 	}
-	changes, err := diffTrees(ctx, ta, tb)
+	var ah plumbing.Hash
+	if ta != nil {
+		ah = ta.Hash
+	}
+	changes, err := r.changedFiles(ctx, st, ah, tb.Hash, ta, tb)
+	if err == nil {
+		changes, err = detectRenames(changes)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
 	}
@@ -97,6 +104,13 @@ func diffTrees(ctx context.Context, a, b *object.Tree) (object.Changes, error) {
 	if err != nil {
 		return nil, err
 	}
+	return detectRenames(changes)
+}
+
+// detectRenames is go-git's rename detection with git's rule for which files may pair up (see
+// diffTrees).
+func detectRenames(changes object.Changes) (object.Changes, error) {
+	var err error
 	oldModes, newModes := map[string]filemode.FileMode{}, map[string]filemode.FileMode{}
 	hide := func(e *object.ChangeEntry, modes map[string]filemode.FileMode) {
 		if m := e.TreeEntry.Mode; e.Name != "" && (m == filemode.Executable || m == filemode.Deprecated) {

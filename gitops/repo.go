@@ -39,10 +39,11 @@ type Repo struct {
 	commits map[plumbing.Hash]*commitNode
 	trees   map[plumbing.Hash]*object.Tree
 
-	pool     chan *lease // object storages for parallel reads
-	warmOnce sync.Once
-	readers  []*filesystem.Storage
-	shallow  map[plumbing.Hash]bool
+	pool      chan *lease // object storages for parallel reads
+	treeCache treeEntries
+	warmOnce  sync.Once
+	readers   []*filesystem.Storage
+	shallow   map[plumbing.Hash]bool
 
 	blobs *blobCache
 }
