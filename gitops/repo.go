@@ -37,7 +37,6 @@ type Repo struct {
 	mu      sync.Mutex // guards the caches below
 	io      sync.Mutex // serialises go-git object reads, which are not safe for concurrent use
 	commits map[plumbing.Hash]*commitNode
-	trees   map[plumbing.Hash]*object.Tree
 
 	pool      chan *lease // object storages for parallel reads
 	treeCache treeEntries
@@ -74,7 +73,7 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
 	g = withFastStorage(g)
-	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, trees: map[plumbing.Hash]*object.Tree{}, blobs: newBlobCache(128 << 20)}
+	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, blobs: newBlobCache(128 << 20)}
 	if wt, err := g.Worktree(); err == nil {
 		r.Root = wt.Filesystem.Root()
 	} else {

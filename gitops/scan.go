@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/forkreview/forkreview/review"
@@ -273,61 +274,40 @@ func (r *Repo) touches(h, path string) (bool, error) {
 	return a != b, nil
 }
 
-// entryAt is the hash (with its mode) of path in a commit's tree, "" when absent. Trees are
-// decoded through a small cache, since neighbouring commits share most of them.
+// entryAt is the hash (with its mode) of path in a commit's tree, "" when absent. The trees
+// come through the shared cache of decoded entries, since neighbouring commits share most.
 func (r *Repo) entryAt(commit plumbing.Hash, path string) (string, error) {
 	c, err := r.Commit(commit)
 	if err != nil {
 		return "", err
 	}
+	st, release := r.reader()
+	defer release()
 	th := c.TreeHash
 	parts := strings.Split(path, "/")
 	for i, name := range parts {
-		t, err := r.cachedTree(th)
+		es, err := r.treeCache.get(st, th)
 		if err != nil {
 			return "", err
 		}
 		var found *object.TreeEntry
-		for k := range t.Entries {
-			if t.Entries[k].Name == name {
-				found = &t.Entries[k]
+		for k := range es {
+			if es[k].Name == name {
+				found = &es[k]
 				break
 			}
 		}
-		if found == nil {
+		switch {
+		case found == nil:
 			return "", nil
-		}
-		if i == len(parts)-1 {
+		case i == len(parts)-1:
 			return found.Hash.String() + found.Mode.String(), nil
-		}
-		if !found.Mode.IsFile() && found.Mode.String() != "0040000" {
-			return "", nil
+		case found.Mode != filemode.Dir:
+			return "", nil // a file where the path wants a folder
 		}
 		th = found.Hash
 	}
 	return "", nil
-}
-
-func (r *Repo) cachedTree(h plumbing.Hash) (*object.Tree, error) {
-	r.mu.Lock()
-	t, ok := r.trees[h]
-	r.mu.Unlock()
-	if ok {
-		return t, nil
-	}
-	r.io.Lock()
-	t, err := r.Git.TreeObject(h)
-	r.io.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	if len(r.trees) > 20000 {
-		r.trees = map[plumbing.Hash]*object.Tree{}
-	}
-	r.trees[h] = t
-	r.mu.Unlock()
-	return t, nil
 }
 
 // mergeBaser answers merge-base(F, u^) for the first parents of the range: W(u)'s base.
