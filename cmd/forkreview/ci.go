@@ -106,11 +106,7 @@ func runCIComment(cmd *cobra.Command, ios *ioStreams, o *ciOptions) error {
 		return err
 	}
 	s.noPRInfo = true
-	st, err := s.loadState()
-	if err != nil {
-		return err
-	}
-	rep, err := s.scan(cmd.Context(), st, nil)
+	rep, err := s.report(cmd.Context())
 	if err != nil {
 		return err
 	}

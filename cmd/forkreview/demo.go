@@ -66,11 +66,7 @@ func runDemo(cmd *cobra.Command, ios *ioStreams, o *demoOptions) error {
 			return err
 		}
 	} else {
-		st, err := s.loadState()
-		if err != nil {
-			return err
-		}
-		rep, err := s.scan(cmd.Context(), st, nil)
+		rep, err := s.report(cmd.Context())
 		if err != nil {
 			return err
 		}

@@ -110,13 +110,7 @@ func runExport(cmd *cobra.Command, ios *ioStreams, o *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.loadState()
-	if err != nil {
-		return err
-	}
-	progress, done := progressPrinter(ios)
-	rep, err := s.scan(cmd.Context(), st, progress)
-	done()
+	rep, err := s.report(cmd.Context())
 	if err != nil {
 		return err
 	}

@@ -72,13 +72,7 @@ func runScan(cmd *cobra.Command, ios *ioStreams, o *scanOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.loadState()
-	if err != nil {
-		return err
-	}
-	progress, done := progressPrinter(ios)
-	rep, err := s.scan(cmd.Context(), st, progress)
-	done()
+	rep, err := s.report(cmd.Context())
 	if err != nil {
 		return err
 	}

@@ -126,6 +126,18 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 	return s, nil
 }
 
+// report is the scan with the review state applied, progress on stderr when it is a terminal:
+// what scan, export, ci comment and a demo without a terminal show.
+func (s *session) report(ctx context.Context) (*review.Report, error) {
+	st, err := s.loadState()
+	if err != nil {
+		return nil, err
+	}
+	progress, done := progressPrinter(s.ios)
+	defer done()
+	return s.scan(ctx, st, progress)
+}
+
 // scan loads and classifies the range, and returns the report with the review state applied.
 func (s *session) scan(ctx context.Context, st *review.State, progress func(done, total int)) (*review.Report, error) {
 	res := s.loadCachedScan()
