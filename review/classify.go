@@ -594,7 +594,7 @@ func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult,
 				return r, nil
 			}
 			res := merge.Merge(nil, w.data, un, merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous})
-			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "add/add", res, 0)...)
+			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "add/add", res)...)
 			if res.Clean() && bytes.Equal(res.Content, w.data) {
 				r.noChange = true
 			}
@@ -645,7 +645,7 @@ func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult,
 	default:
 		res := merge.Merge(up, w.data, un, merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous})
 		if !res.Clean() {
-			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "content", res, 0)...)
+			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "content", res)...)
 			return r, nil
 		}
 		merged = res.Content
@@ -685,7 +685,7 @@ func conflictDetail(kind string, tc *TreeChange, w wFile) string {
 	return ""
 }
 
-func conflictsOf(p, kind string, res merge.Result, _ int) []Conflict {
+func conflictsOf(p, kind string, res merge.Result) []Conflict {
 	out := make([]Conflict, 0, len(res.Conflicts))
 	for _, h := range res.Conflicts {
 		out = append(out, Conflict{Path: p, Kind: kind,
@@ -832,7 +832,7 @@ func hunksNear(up, un []byte, edits, forkEdits []merge.Edit, ranges [][2]int) []
 }
 
 func renderHunk(ol, nl []string, es []merge.Edit) DiffHunk {
-	first, last := es[0], es[len(es)-1]
+	first := es[0]
 	// 0-based indexes of the first changed old line and new line
 	o0 := first.OldStart - 1
 	if first.OldLines == 0 {
@@ -869,7 +869,6 @@ func renderHunk(ol, nl []string, es []merge.Edit) DiffHunk {
 			h.NewLines++
 		}
 	}
-	_ = last
 	for k := 0; k < hunkContext && oi < len(ol); k++ {
 		b.WriteString(" " + ol[oi])
 		oi++

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/forkreview/forkreview/review/godecl"
-	"github.com/forkreview/forkreview/review/merge"
 )
 
 // declCache parses each Go blob once, however many commits touch it, and keeps the fork's
@@ -311,5 +310,3 @@ func changeSet(chs []TreeChange) string {
 	sort.Strings(ps)
 	return strings.Join(ps, "\x00")
 }
-
-var _ = merge.Diff

@@ -416,7 +416,7 @@ func (r *Rules) Decorate(c *Commit) {
 	for t := range tags {
 		rest = append(rest, t)
 	}
-	sortStrings(rest)
+	sort.Strings(rest)
 	c.Tags = append(c.Tags, rest...)
 	if c.Tags == nil {
 		c.Tags = []string{}

@@ -1,5 +1,0 @@
-package review
-
-import "sort"
-
-func sortStrings(s []string) { sort.Strings(s) }
