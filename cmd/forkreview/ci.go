@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/forkreview/forkreview/gitops"
 	gh "github.com/forkreview/forkreview/gitops/github"
 	"github.com/forkreview/forkreview/review/prcomment"
 )
@@ -152,11 +153,15 @@ func runCIComment(cmd *cobra.Command, ios *ioStreams, o *ciOptions) error {
 // rangeFromPR sets FROM to the newest upstream tag contained in the base, TO to the newest one
 // contained in the head.
 func (o *ciOptions) rangeFromPR(ios *ioStreams, base, head string) error {
-	s, err := openSessionRepo(o.Repo)
+	s, err := gitops.Open(o.Repo)
 	if err != nil {
 		return err
 	}
-	pattern := "v*"
+	cfg, err := loadConfig(s, o.ConfigFile)
+	if err != nil {
+		return err
+	}
+	pattern := cfg.TagPattern()
 	bh, err := s.Resolve(base)
 	if err != nil {
 		return fmt.Errorf("pull request base: %w", err)

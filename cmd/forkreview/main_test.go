@@ -491,3 +491,18 @@ func TestStateFlagReadsOnlyItsFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestCICommentRangeFromPullRequest: without FROM..TO, the range comes from the newest upstream
+// tags in the pull request's base and head.
+func TestCICommentRangeFromPullRequest(t *testing.T) {
+	s := sample(t)
+	event := filepath.Join(t.TempDir(), "event.json")
+	base := s.Repo.Resolve(s.Fork)
+	head := s.Repo.Resolve(s.To)
+	os.WriteFile(event, []byte(`{"pull_request": {"number": 5, "base": {"sha": "`+base+`", "ref": "fork"}, "head": {"sha": "`+head+`", "ref": "take-v1.2.0", "repo": {"full_name": "acme/chain"}}}, "repository": {"full_name": "acme/chain"}}`), 0o644)
+	env := map[string]string{"GITHUB_EVENT_PATH": event, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "acme/chain"}
+	out, errs, code := run(t, env, "ci", "comment", "--repo", s.Dir, "--dry-run")
+	if code != 0 || !strings.Contains(errs, "range from the pull request: v1.1.0..v1.2.0") || !strings.Contains(out, "v1.2.0") {
+		t.Fatalf("exit %d\nstderr %s\nstdout %.300s", code, errs, out)
+	}
+}

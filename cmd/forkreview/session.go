@@ -89,7 +89,18 @@ type session struct {
 	noCache bool
 }
 
-func openSessionRepo(dir string) (*gitops.Repo, error) { return gitops.Open(dir) }
+// loadConfig reads --config, else .forkreview.yaml at the root when there is one; nil (the
+// defaults) without a file.
+func loadConfig(repo *gitops.Repo, file string) (*config.Config, error) {
+	if file == "" {
+		p := filepath.Join(repo.Root, config.FileName)
+		if _, err := os.Stat(p); err != nil {
+			return nil, nil
+		}
+		file = p
+	}
+	return config.Load(file)
+}
 
 func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 	repo, err := gitops.Open(o.Repo)
@@ -97,17 +108,8 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 		return nil, err
 	}
 	s := &session{ios: ios, opts: o, repo: repo, noCache: o.NoCache}
-	cfgPath := o.ConfigFile
-	if cfgPath == "" {
-		p := filepath.Join(repo.Root, ".forkreview.yaml")
-		if _, err := os.Stat(p); err == nil {
-			cfgPath = p
-		}
-	}
-	if cfgPath != "" {
-		if s.cfg, err = config.Load(cfgPath); err != nil {
-			return nil, err
-		}
+	if s.cfg, err = loadConfig(repo, o.ConfigFile); err != nil {
+		return nil, err
 	}
 	if s.rng, err = repo.ResolveRange(gitops.RangeSpec{From: o.From, To: o.To, Fork: o.Fork, Base: o.Base, TagPattern: s.cfg.TagPattern()}); err != nil {
 		return nil, err
