@@ -257,6 +257,17 @@ func (u *ui) run() error {
 	}
 	u.showProgress(0, 0)
 	go u.load()
+	if u.opts.Hangup != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			select {
+			case <-u.opts.Hangup:
+				u.app.QueueUpdate(u.hangup)
+			case <-stop:
+			}
+		}()
+	}
 	if err := u.app.Run(); err != nil {
 		return err
 	}
@@ -857,6 +868,25 @@ func (u *ui) noteHashShort() string {
 		return u.noteHash[:shortHash]
 	}
 	return u.noteHash
+}
+
+// hangup ends the session from outside: a note being edited is saved first (a save that fails
+// is reported by Run), then the application stops without asking anything.
+func (u *ui) hangup() {
+	editing := false
+	for _, name := range u.pages.GetPageNames(true) {
+		editing = editing || name == pageNote
+	}
+	if editing {
+		if text := u.noteArea.GetText(); text != u.noteOrig && u.m != nil {
+			if u.m.SetNote(u.noteHash, text) {
+				if err := u.save(); err != nil {
+					u.saveErr = err
+				}
+			}
+		}
+	}
+	u.app.Stop()
 }
 
 // cancelNote closes the editor, asking first when the text differs from the saved note.

@@ -5,6 +5,7 @@
 package tui
 
 import (
+	"os"
 	"errors"
 	"time"
 
@@ -40,6 +41,10 @@ type Options struct {
 	Screen tcell.Screen
 	// NoColor renders with attributes (bold, underline, reverse) instead of colours.
 	NoColor bool
+	// Hangup, when set, delivers the signals that end the session from outside (the terminal
+	// closed, SIGTERM): the checklist then saves the note being edited, if any, and quits, so
+	// nothing typed is lost.
+	Hangup <-chan os.Signal
 }
 
 // Run shows the checklist and returns when the user quits. It returns the scan's error if the

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -71,6 +73,10 @@ func (s *session) runChecklist(cmd *cobra.Command, screen tcell.Screen) error {
 		return err
 	}
 	defer unlock()
+	// the terminal closing, or SIGTERM, saves the note being edited before the checklist ends
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP, syscall.SIGTERM)
+	defer signal.Stop(hangup)
 	title := fmt.Sprintf("%s..%s on %s (%s)", s.rng.From, s.rng.To, s.rng.Fork, s.rng.ForkCommit.String()[:10])
 	err = tui.Run(tui.Options{
 		Title: title,
@@ -84,6 +90,7 @@ func (s *session) runChecklist(cmd *cobra.Command, screen tcell.Screen) error {
 		Diffs:     s.repo,
 		Screen:    screen,
 		NoColor:   s.ios.noColor,
+		Hangup:    hangup,
 	})
 	if err != nil {
 		return err
