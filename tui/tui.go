@@ -5,8 +5,8 @@
 package tui
 
 import (
-	"os"
 	"errors"
+	"os"
 	"time"
 
 	"github.com/forkreview/forkreview/review"
