@@ -268,7 +268,11 @@ func (u *ui) run() error {
 			}
 		}()
 	}
-	if err := u.app.Run(); err != nil {
+	err := u.app.Run()
+	// However the session ended (q, the terminal closing, SIGTERM, a screen error), a note still
+	// open in the editor with unsaved text is saved: nothing typed is lost.
+	u.saveDraft()
+	if err != nil {
 		return err
 	}
 	if u.runErr != nil {
@@ -870,23 +874,26 @@ func (u *ui) noteHashShort() string {
 	return u.noteHash
 }
 
-// hangup ends the session from outside: a note being edited is saved first (a save that fails
-// is reported by Run), then the application stops without asking anything.
-func (u *ui) hangup() {
-	editing := false
+// hangup ends the session from outside, without asking anything; Run then saves the note
+// being edited (saveDraft).
+func (u *ui) hangup() { u.app.Stop() }
+
+// saveDraft saves the text of the note editor, when it is open and differs from the saved
+// note. It runs after the application loop has ended.
+func (u *ui) saveDraft() {
+	if u.m == nil || u.noteHash == "" {
+		return
+	}
+	open := false
 	for _, name := range u.pages.GetPageNames(true) {
-		editing = editing || name == pageNote
+		open = open || name == pageNote
 	}
-	if editing {
-		if text := u.noteArea.GetText(); text != u.noteOrig && u.m != nil {
-			if u.m.SetNote(u.noteHash, text) {
-				if err := u.save(); err != nil {
-					u.saveErr = err
-				}
-			}
-		}
+	if !open {
+		return
 	}
-	u.app.Stop()
+	if text := u.noteArea.GetText(); text != u.noteOrig && u.m.SetNote(u.noteHash, text) {
+		_ = u.save() // a failure is in u.saveErr, which Run returns
+	}
 }
 
 // cancelNote closes the editor, asking first when the text differs from the saved note.
