@@ -558,6 +558,15 @@ func (rd *renderer) detail(c *review.Commit) string {
 	if s := conflictFiles(c); s != "" {
 		b.WriteString("  - conflicts in: " + s + "\n")
 	}
+	// tree-level conflicts say in words what happened to the file
+	shown := 0
+	for _, k := range c.Conflicts {
+		if k.Detail == "" || shown == maxReasons {
+			continue
+		}
+		shown++
+		b.WriteString("  - " + code(truncate(k.Path, maxReason)) + ": " + Neutralize(truncate(k.Detail, maxReason)) + "\n")
+	}
 	if s := overlapFiles(c); s != "" {
 		b.WriteString("  - files: " + s + "\n")
 	}
