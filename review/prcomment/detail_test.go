@@ -12,7 +12,7 @@ import (
 func TestTreeConflictDetail(t *testing.T) {
 	r := report([]commitSpec{{subject: "core: drop the old pool (#1)", risk: review.RiskConflict,
 		reasons: []string{"core/pool.go: delete/modify conflict"},
-		confl: []review.Conflict{{Path: "core/pool.go", Kind: "delete/modify", Detail: "the fork deleted the file; upstream modifies it @ethereum/core -->"}}}})
+		confl:   []review.Conflict{{Path: "core/pool.go", Kind: "delete/modify", Detail: "the fork deleted the file; upstream modifies it @ethereum/core -->"}}}})
 	body := Render(r, Options{})
 	if !strings.Contains(body, "`core/pool.go`: the fork deleted the file; upstream modifies it") {
 		t.Errorf("no detail line:\n%s", body)
