@@ -139,6 +139,29 @@ func (r *Repo) NewestTag(from plumbing.Hash, pattern string) (Tag, error) {
 	return *found, nil
 }
 
+// LatestTag is the highest release matching pattern, by version order (v1.14.0 after
+// v1.13.15), like `git tag --list PATTERN --sort=version:refname | tail -1`. Pre-releases
+// (a "-" after the version: v1.14.0-rc1) come only when there is no release.
+func (r *Repo) LatestTag(pattern string) (Tag, error) {
+	tags, err := r.Tags(pattern)
+	if err != nil {
+		return Tag{}, err
+	}
+	var best *Tag
+	bestPre := true
+	for i := range tags {
+		t := &tags[i]
+		pre := strings.Contains(t.Name, "-")
+		if best == nil || (bestPre && !pre) || (pre == bestPre && versionLess(best.Name, t.Name)) {
+			best, bestPre = t, pre
+		}
+	}
+	if best == nil {
+		return Tag{}, fmt.Errorf("no tag matches %q (fetch upstream's tags with `git fetch upstream --tags`)", pattern)
+	}
+	return *best, nil
+}
+
 // versionSort orders tag names with numbers compared as numbers (v1.10.0 after v1.9.0).
 type versionSort []string
 

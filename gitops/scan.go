@@ -25,6 +25,8 @@ type RangeSpec struct {
 type Range struct {
 	From, To, Fork, Base                         string
 	FromCommit, ToCommit, ForkCommit, BaseCommit plumbing.Hash
+	// Defaulted is set when no range was given: TO is the newest upstream release tag.
+	Defaulted bool
 }
 
 // ErrBaseNotInFork is wrapped when --base (FROM by default) is not an ancestor of the fork.
@@ -41,7 +43,17 @@ func (r *Repo) ResolveRange(spec RangeSpec) (*Range, error) {
 		return nil, fmt.Errorf("--fork: %w", err)
 	}
 	if rg.To == "" {
-		return nil, fmt.Errorf("no upstream range: give it as FROM..TO (for example v1.13.11..v1.13.12) or with --to")
+		// no range at all: up to the newest upstream release
+		pat := spec.TagPattern
+		if pat == "" {
+			pat = "v*"
+		}
+		t, err := r.LatestTag(pat)
+		if err != nil {
+			return nil, fmt.Errorf("no upstream range given and %v: give it as FROM..TO (for example v1.13.11..v1.13.12)", err)
+		}
+		rg.To = t.Name
+		rg.Defaulted = true
 	}
 	if rg.ToCommit, err = r.Resolve(rg.To); err != nil {
 		return nil, err

@@ -330,8 +330,13 @@ func TestResolveRangeFromTag(t *testing.T) {
 	if _, err := repo.ResolveRange(RangeSpec{To: spec.To, Fork: spec.Fork, TagPattern: "release-*"}); err == nil || !strings.Contains(err.Error(), `"release-*"`) {
 		t.Errorf("ResolveRange with a pattern no tag matches: %v", err)
 	}
-	if _, err := repo.ResolveRange(RangeSpec{From: spec.From, Fork: spec.Fork}); err == nil || !strings.Contains(err.Error(), "FROM..TO") {
-		t.Errorf("ResolveRange without TO: %v", err)
+	// without TO: the newest release tag, in git's version order
+	tags := lines(gitOut(t, dir, "tag", "--list", "v*", "--sort=version:refname"))
+	if rg, err := repo.ResolveRange(RangeSpec{From: spec.From, Fork: spec.Fork}); err != nil || rg.To != tags[len(tags)-1] || !rg.Defaulted {
+		t.Errorf("ResolveRange without TO: %+v %v; git's newest tag is %s", rg, err, tags[len(tags)-1])
+	}
+	if _, err := repo.ResolveRange(RangeSpec{From: spec.From, Fork: spec.Fork, TagPattern: "release-*"}); err == nil || !strings.Contains(err.Error(), "FROM..TO") {
+		t.Errorf("ResolveRange without TO and no matching tag: %v", err)
 	}
 }
 

@@ -506,3 +506,13 @@ func TestCICommentRangeFromPullRequest(t *testing.T) {
 		t.Fatalf("exit %d\nstderr %s\nstdout %.300s", code, errs, out)
 	}
 }
+
+// TestScanWithoutRange: with no range at all, FROM is the newest release in the fork and TO
+// the newest upstream release, and stderr says so.
+func TestScanWithoutRange(t *testing.T) {
+	s := sample(t)
+	out, errs, code := run(t, nil, "scan", "--repo", s.Dir)
+	if code != 0 || !strings.Contains(errs, "range v1.1.0..v1.2.0 (FROM is the newest release tag in the fork, TO the newest upstream release tag)") || !strings.Contains(out, "22 commits in v1.1.0..v1.2.0") {
+		t.Fatalf("exit %d\nstderr %s\nstdout %.200s", code, errs, out)
+	}
+}

@@ -114,6 +114,16 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 	if s.rng, err = repo.ResolveRange(gitops.RangeSpec{From: o.From, To: o.To, Fork: o.Fork, Base: o.Base, TagPattern: s.cfg.TagPattern()}); err != nil {
 		return nil, err
 	}
+	if o.From == "" || o.To == "" {
+		var how []string
+		if o.From == "" {
+			how = append(how, "FROM is the newest release tag in the fork")
+		}
+		if s.rng.Defaulted {
+			how = append(how, "TO the newest upstream release tag")
+		}
+		fmt.Fprintf(ios.Err, "range %s..%s (%s)\n", s.rng.From, s.rng.To, strings.Join(how, ", "))
+	}
 	info := config.RepoInfo{ModulePath: repo.ModulePath(s.rng.ForkCommit), Remotes: repo.Remotes()}
 	_, info.HasUpstreamRemote = info.Remotes[s.cfg.Remote()]
 	fdPath, explicit := s.cfg.ForkDiffPath()
