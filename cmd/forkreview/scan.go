@@ -37,6 +37,7 @@ Exit codes: 0 success, 1 failure, 2 wrong usage, 3 with --fail-on when a commit 
 that risk is not yet reviewed.`,
 		Example: `  forkreview scan v1.13.11..v1.13.12
   forkreview scan v1.13.14                       # FROM: the newest tag the fork contains
+  forkreview scan                                # up to the newest upstream release
   forkreview scan v1.13.11..v1.13.12 --format json -o scan.json
   forkreview scan v1.13.11..v1.13.12 --show-conflicts
   forkreview scan --fork origin/main --base v1.13.11 v1.13.11..v1.13.14 --fail-on conflict`,

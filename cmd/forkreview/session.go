@@ -30,7 +30,7 @@ type rangeOptions struct {
 func (o *rangeOptions) addFlags(cmd *cobra.Command, withState bool) {
 	f := cmd.Flags()
 	f.StringVar(&o.From, "from", "", "upstream revision the range starts after (default: the newest upstream tag in the fork)")
-	f.StringVar(&o.To, "to", "", "upstream revision the range ends at")
+	f.StringVar(&o.To, "to", "", "upstream revision the range ends at (default: the newest upstream release tag)")
 	f.StringVar(&o.Repo, "repo", ".", "the fork's checkout (any folder inside it)")
 	f.StringVar(&o.Fork, "fork", "HEAD", "the fork revision under review")
 	f.StringVar(&o.Base, "base", "", "the upstream revision the fork last took in (default: FROM)")
