@@ -3,14 +3,10 @@ package review_test
 import (
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/forkreview/forkreview/gitops/fixture"
 	"github.com/forkreview/forkreview/review"
@@ -292,94 +288,12 @@ func TestCRLFFiles(t *testing.T) {
 	agreeWithGit(t, r, got)
 }
 
-// rawEntry is a top-level tree entry for rawCommit: a blob with content, or a gitlink to
-// commit.
-type rawEntry struct {
-	content string
-	commit  string
-}
-
-// rawCommit commits on branch the tree of its tip with the top-level entries set replaced, as
-// `git update-index --cacheinfo 160000,COMMIT,PATH && git commit` would for a gitlink; with
-// orphan, a root commit of set alone (git switch --orphan), and the branch is created. The
-// fixture builder can stage neither.
-func rawCommit(t *testing.T, r *fixture.Repo, branch string, orphan bool, msg string, set map[string]rawEntry) string {
-	t.Helper()
-	g := r.Git
-	store := func(o interface {
-		Encode(plumbing.EncodedObject) error
-	}) plumbing.Hash {
-		eo := g.Storer.NewEncodedObject()
-		if err := o.Encode(eo); err != nil {
-			t.Fatal(err)
-		}
-		h, err := g.Storer.SetEncodedObject(eo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h
-	}
-	nt := &object.Tree{}
-	var parents []plumbing.Hash
-	when := fixture.Epoch
-	if !orphan {
-		ref, err := g.Reference(plumbing.NewBranchReferenceName(branch), true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parent, err := g.CommitObject(ref.Hash())
-		if err != nil {
-			t.Fatal(err)
-		}
-		tree, err := parent.Tree()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range tree.Entries {
-			if _, ok := set[e.Name]; !ok {
-				nt.Entries = append(nt.Entries, e)
-			}
-		}
-		parents, when = []plumbing.Hash{parent.Hash}, parent.Committer.When.Add(time.Minute)
-	}
-	for name, e := range set {
-		if e.commit != "" {
-			nt.Entries = append(nt.Entries, object.TreeEntry{Name: name, Mode: filemode.Submodule, Hash: plumbing.NewHash(e.commit)})
-			continue
-		}
-		b := g.Storer.NewEncodedObject()
-		b.SetType(plumbing.BlobObject)
-		w, _ := b.Writer()
-		w.Write([]byte(e.content))
-		w.Close()
-		h, err := g.Storer.SetEncodedObject(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		nt.Entries = append(nt.Entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
-	}
-	// git's tree order: by name, as if folders ended in "/"
-	key := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	sort.Slice(nt.Entries, func(i, j int) bool { return key(nt.Entries[i]) < key(nt.Entries[j]) })
-	sig := object.Signature{Name: fixture.DefaultName, Email: fixture.DefaultEmail, When: when}
-	h := store(&object.Commit{Author: sig, Committer: sig, Message: msg + "\n", TreeHash: store(nt), ParentHashes: parents})
-	if err := g.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(branch), h)); err != nil {
-		t.Fatal(err)
-	}
-	return h.String()
-}
-
 func TestSubmodulesChangedOnBothSides(t *testing.T) {
 	sub := func(n int) string { return fmt.Sprintf("%040x", 0xabc000+n) } // commits of another repository
 	r := fixture.New(t)
 	r.Commit("import", fixture.Files{".gitmodules": "[submodule \"lib\"]\n\tpath = lib\n\turl = ../lib\n", "main.go": "package main\n"})
 	link := func(branch, path string, n int, msg string) {
-		rawCommit(t, r, branch, false, msg, map[string]rawEntry{path: {commit: sub(n)}})
+		r.CommitEntries(branch, msg, map[string]fixture.Entry{path: {Gitlink: sub(n)}})
 	}
 	link("main", "lib", 1, "add lib")
 	link("main", "tests", 100, "add tests")

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/spf13/cobra"
 
@@ -60,70 +58,6 @@ func smallFork(t *testing.T) *fixture.Repo {
 	r.Checkout("fork")
 	r.Commit("fork: edit docs", fixture.Files{"docs/b.txt": "1\nfork\n3\n4\n5\n6\n7\n8\n"})
 	return r
-}
-
-// rawCommit commits on branch its tip's tree with top-level files set, through go-git's object
-// store: the fixture builder goes through a worktree, and go-git refuses worktree paths with
-// control characters, which git itself allows in a tree.
-func rawCommit(t *testing.T, r *fixture.Repo, branch, msg string, author object.Signature, set map[string]string) string {
-	t.Helper()
-	g := r.Git
-	ref, err := g.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parent, err := g.CommitObject(ref.Hash())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := parent.Tree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := func(o interface {
-		Encode(plumbing.EncodedObject) error
-	}) plumbing.Hash {
-		eo := g.Storer.NewEncodedObject()
-		if err := o.Encode(eo); err != nil {
-			t.Fatal(err)
-		}
-		h, err := g.Storer.SetEncodedObject(eo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h
-	}
-	nt := &object.Tree{}
-	for _, e := range tree.Entries {
-		if _, ok := set[e.Name]; !ok {
-			nt.Entries = append(nt.Entries, e)
-		}
-	}
-	for name, content := range set {
-		b := g.Storer.NewEncodedObject()
-		b.SetType(plumbing.BlobObject)
-		w, _ := b.Writer()
-		w.Write([]byte(content))
-		w.Close()
-		h, err := g.Storer.SetEncodedObject(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		nt.Entries = append(nt.Entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
-	}
-	key := func(e object.TreeEntry) string { // git's order: folders sort as if they ended in "/"
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	sort.Slice(nt.Entries, func(i, j int) bool { return key(nt.Entries[i]) < key(nt.Entries[j]) })
-	author.When = parent.Committer.When.Add(time.Minute)
-	h := store(&object.Commit{Author: author, Committer: author, Message: msg, TreeHash: store(nt), ParentHashes: []plumbing.Hash{parent.Hash}})
-	if err := g.Storer.SetReference(plumbing.NewHashReference(ref.Name(), h)); err != nil {
-		t.Fatal(err)
-	}
-	return h.String()
 }
 
 func TestFromAfterTo(t *testing.T) {
@@ -332,10 +266,11 @@ func TestHostileTextInTheTerminal(t *testing.T) {
 	r.Tag("v1", true, "")
 	r.Branch("fork", "v1")
 	evil := object.Signature{Name: "Mallory \x1b[1m" + hostile, Email: "m@example.com"}
-	rawCommit(t, r, "main", "\x1b[31mcore\x1b[0m: "+hostile+"\n\nbody "+hostile+"\n", evil, map[string]string{"notes.txt": "1\n" + hostile + " upstream\n3\n"})
-	rawCommit(t, r, "main", "add a file named with escapes\n", evil, map[string]string{"\x1b[2Jevil\a.txt": "upstream " + hostile + "\n"})
+	as := []fixture.CommitOption{fixture.Author(evil.Name, evil.Email), fixture.Committer(evil.Name, evil.Email)}
+	r.CommitEntries("main", "\x1b[31mcore\x1b[0m: "+hostile+"\n\nbody "+hostile+"\n", map[string]fixture.Entry{"notes.txt": {Content: "1\n" + hostile + " upstream\n3\n"}}, as...)
+	r.CommitEntries("main", "add a file named with escapes\n", map[string]fixture.Entry{"\x1b[2Jevil\a.txt": {Content: "upstream " + hostile + "\n"}}, as...)
 	r.Tag("v2", true, "main")
-	rawCommit(t, r, "fork", "fork: edit\n", evil, map[string]string{"notes.txt": "1\n\x1b[1mfork\n3\n", "\x1b[2Jevil\a.txt": "fork\n"})
+	r.CommitEntries("fork", "fork: edit\n", map[string]fixture.Entry{"notes.txt": {Content: "1\n\x1b[1mfork\n3\n"}, "\x1b[2Jevil\a.txt": {Content: "fork\n"}}, as...)
 
 	for _, args := range [][]string{
 		{"scan", "--repo", r.Dir, "--fork", "fork", "v1..v2"},
