@@ -255,6 +255,9 @@ func (s *State) Save(path string) error {
 // removeStaleTemps deletes the temporary files that saves killed midway left beside path (the
 // state file is written by one checklist at a time, under its lock), so nobody commits them.
 func removeStaleTemps(path string) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // the temporary files are beside the file the link names
+	}
 	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp-"
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -265,8 +268,28 @@ func removeStaleTemps(path string) {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same folder, fsynced and
-// renamed over the old file, then fsyncs the folder.
+// renamed over the old file, then fsyncs the folder. A symbolic link is followed, so the file it
+// names is replaced, not the link. A path that is not a regular file (a device such as
+// /dev/stdout or /dev/null, a named pipe) is written to as it is: renaming over it would
+// replace the device with a file.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: it is a folder", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)

@@ -308,3 +308,28 @@ func TestSaveRemovesStaleTemporaryFiles(t *testing.T) {
 		t.Errorf("another file's temporary file was removed: %v", err)
 	}
 }
+
+// TestWriteFileAtomicThroughALink: a state file that is a symbolic link keeps being a link; the
+// file it names gets the new content.
+func TestWriteFileAtomicThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "shared", "state.json")
+	os.MkdirAll(filepath.Dir(target), 0o755)
+	os.WriteFile(target, []byte("old"), 0o644)
+	link := filepath.Join(dir, "state.json")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := review.WriteFileAtomic(link, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "new" {
+		t.Errorf("the target holds %q", b)
+	}
+	if err := review.WriteFileAtomic(dir, []byte("x"), 0o644); err == nil {
+		t.Error("writing over a folder succeeded")
+	}
+}

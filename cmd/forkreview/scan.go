@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -140,18 +139,6 @@ func writeOutput(ios *ioStreams, file string, render func(w io.Writer, color boo
 	var sb strings.Builder
 	if err := render(&sb, false); err != nil {
 		return err
-	}
-	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
-		// a device or a pipe (-o /dev/stdout, /dev/null): write to it, never replace it
-		f, err := os.OpenFile(file, os.O_WRONLY, 0)
-		if err != nil {
-			return err
-		}
-		if _, err := f.WriteString(sb.String()); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
 	}
 	if err := review.WriteFileAtomic(file, []byte(sb.String()), 0o644); err != nil {
 		return err
