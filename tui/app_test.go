@@ -608,6 +608,7 @@ func TestSaveFailureIsShownAndKeepsThePreviousFile(t *testing.T) {
 	s := &session{t: t, screen: newScreen(), done: make(chan error, 1), path: path, rep: rep}
 	s.run(Options{State: st, StatePath: path, Screen: s.screen, Now: func() time.Time { return fixedNow },
 		Load: func(func(int, int)) (*review.Report, error) { return rep, nil }}, 120, 30)
+	s.waitFor("Commits ") // keys typed while the scan still loads go to the loading screen
 	s.typ(" ")
 	s.waitFor("NOT SAVED", "review state NOT saved (")
 	s.typ("n")
