@@ -6,8 +6,8 @@
 # real forks; forkreview itself never runs git.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 FORK FROM TO [GIT_DIR]" >&2; exit 2; }
+if [[ $# -ge 4 ]]; then export GIT_DIR=$4; fi
 F=$(git rev-parse "$1^{commit}") FROM=$2 TO=$3
-[[ $# -ge 4 ]] && export GIT_DIR=$4
 export GIT_AUTHOR_NAME=o GIT_AUTHOR_EMAIL=o@o GIT_COMMITTER_NAME=o GIT_COMMITTER_EMAIL=o@o
 for u in $(git rev-list --topo-order --reverse "$TO" "^$FROM"); do
   p=$(git rev-parse "$u^1")
