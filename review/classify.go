@@ -941,7 +941,9 @@ func UpstreamPR(subject string) int {
 }
 
 // Area is the subject's "pkg/path: text" prefix (the go-ethereum convention), else the common
-// folder of the files ("" for the root).
+// folder of the files. When the files share no folder, it lists where they are the way that
+// convention would ("core/state, eth/downloader"; a file at the top by its name, "go.mod,
+// go.sum"), and "all" beyond maxAreaParts places; "" only for a commit without files.
 func Area(subject string, files []FileChange) string {
 	if m := areaRE.FindStringSubmatch(subject); m != nil && !strings.HasPrefix(subject, "Merge ") {
 		return strings.Join(strings.Fields(m[1]), " ")
@@ -962,7 +964,48 @@ func Area(subject string, files []FileChange) string {
 		}
 		common = common[:n]
 	}
-	return strings.Join(common, "/")
+	if len(common) > 0 || len(files) == 0 {
+		return strings.Join(common, "/")
+	}
+	// no common folder: the folders (or top-level files), each once, without those below
+	// another one listed
+	var places []string
+	for _, f := range files {
+		p := path.Dir(f.Path)
+		if p == "." {
+			p = f.Path
+		}
+		places = append(places, p)
+	}
+	sort.Strings(places)
+	var kept []string
+next:
+	for _, p := range places { // sorted, so a folder comes before what is below it
+		for _, k := range kept {
+			if p == k || strings.HasPrefix(p, k+"/") {
+				continue next
+			}
+		}
+		if kept = append(kept, p); len(kept) > maxAreaParts {
+			return "all"
+		}
+	}
+	return strings.Join(kept, ", ")
+}
+
+// maxAreaParts is how many places an area made from the files lists before it says "all".
+const maxAreaParts = 3
+
+// AreaParts splits an area into its places: "core, eth/downloader" is "core" and
+// "eth/downloader".
+func AreaParts(area string) []string {
+	var out []string
+	for _, p := range strings.Split(area, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func shortHash(h string) string {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,7 +65,7 @@ func (f Filter) match(c *review.Commit) bool {
 	if f.Status != nil && status(c) != *f.Status {
 		return false
 	}
-	if f.Area != nil && c.Area != *f.Area {
+	if f.Area != nil && !slices.Contains(areaParts(c), *f.Area) {
 		return false
 	}
 	if f.Tag != nil && !c.HasTag(*f.Tag) {
@@ -390,7 +391,16 @@ type Count struct {
 
 // Areas lists the areas of all commits, the most frequent first.
 func (m *Model) Areas() []Count {
-	return counts(m.rep.Commits, func(c *review.Commit) []string { return []string{c.Area} })
+	return counts(m.rep.Commits, areaParts)
+}
+
+// areaParts are the places of a commit's area ("core, eth" is in core and in eth), or "" for
+// none, so that the area list and its filter name each package once.
+func areaParts(c *review.Commit) []string {
+	if ps := review.AreaParts(c.Area); len(ps) > 0 {
+		return ps
+	}
+	return []string{""}
 }
 
 // Tags lists the tags of all commits, the most frequent first.

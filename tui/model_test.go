@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +209,28 @@ func TestModelCountsAndEmpty(t *testing.T) {
 	empty.Move(3)
 	if empty.Index() != -1 {
 		t.Errorf("index %d after moving in an empty list", empty.Index())
+	}
+}
+
+// TestAreasArePlaces: the area list names each place once, and its filter keeps every commit
+// whose area names that place.
+func TestAreasArePlaces(t *testing.T) {
+	rep := &review.Report{Commits: []review.Commit{
+		{Hash: "a", Area: "core/state, eth/downloader"},
+		{Hash: "b", Area: "eth/downloader"},
+		{Hash: "c", Area: ""},
+	}}
+	m := NewModel(rep, review.NewState(), "", nil)
+	var names []string
+	for _, a := range m.Areas() {
+		names = append(names, fmt.Sprintf("%s=%d", a.Name, a.N))
+	}
+	if got := strings.Join(names, " "); got != "eth/downloader=2 =1 core/state=1" {
+		t.Errorf("areas %s", got)
+	}
+	area := "eth/downloader"
+	m.SetArea(&area)
+	if m.Len() != 2 || m.At(0).Hash != "a" || m.At(1).Hash != "b" {
+		t.Errorf("the eth/downloader filter shows %d commits", m.Len())
 	}
 }

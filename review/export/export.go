@@ -86,9 +86,8 @@ func (f Filter) Match(c *review.Commit) bool {
 	if len(f.Area) > 0 {
 		ok := false
 		for _, a := range f.Area {
-			if areaHasPrefix(c.Area, a) {
-				ok = true
-				break
+			for _, part := range review.AreaParts(c.Area) {
+				ok = ok || areaHasPrefix(part, a)
 			}
 		}
 		if !ok {

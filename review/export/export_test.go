@@ -298,3 +298,21 @@ func TestOptions(t *testing.T) {
 		t.Error("a javascript: upstream URL became a link")
 	}
 }
+
+// TestFilterAreaMatchesAnyPlace: an area naming several places ("core/state, eth/downloader",
+// as go-ethereum's subjects and merge commits have) is in each of them.
+func TestFilterAreaMatchesAnyPlace(t *testing.T) {
+	r := &review.Report{Commits: []review.Commit{
+		{Hash: "a", Area: "core/state, eth/downloader", Risk: review.RiskLow},
+		{Hash: "b", Area: "eth", Risk: review.RiskLow},
+		{Hash: "c", Area: "ethclient", Risk: review.RiskLow},
+		{Hash: "d", Area: "core, eth/protocols/snap", Risk: review.RiskLow},
+	}}
+	var got []string
+	for _, c := range (Filter{Area: []string{"eth"}}).Apply(r).Commits {
+		got = append(got, c.Hash)
+	}
+	if strings.Join(got, " ") != "a b d" {
+		t.Errorf("--area eth kept %q, want a b d", got)
+	}
+}
