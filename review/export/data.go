@@ -47,7 +47,7 @@ type Data struct {
 	Reviewers []Reviewer
 	// Tags lists every tag present, with how many commits carry it, most common first.
 	Tags []Count
-	// AreaNames lists every commit area, sorted.
+	// AreaNames lists every place a commit area names, sorted ("core, eth" names two).
 	AreaNames []string
 	// FoldAfter is the length beyond which the built-in reports fold a list into <details>.
 	FoldAfter int
@@ -258,9 +258,15 @@ func NewData(r *review.Report, opt Options) *Data {
 	d.Tags = tagCounts(d.Commits)
 	seen := map[string]bool{}
 	for _, c := range d.Commits {
-		if !seen[c.AreaName] {
-			seen[c.AreaName] = true
-			d.AreaNames = append(d.AreaNames, c.AreaName)
+		places := review.AreaParts(c.Area) // "core, eth" is in core and in eth
+		if len(places) == 0 {
+			places = []string{c.AreaName}
+		}
+		for _, a := range places {
+			if !seen[a] {
+				seen[a] = true
+				d.AreaNames = append(d.AreaNames, a)
+			}
 		}
 	}
 	sort.Strings(d.AreaNames)

@@ -50,8 +50,10 @@
     if (f.risk && el.getAttribute("data-risk") !== f.risk) { return false; }
     if (f.status && el.getAttribute("data-status") !== f.status) { return false; }
     if (f.area) {
-      var a = el.getAttribute("data-area");
-      if (!(a === f.area || a.indexOf(f.area + "/") === 0 || (f.area === "(no area)" && a === ""))) { return false; }
+      var places = el.getAttribute("data-area").split(",").map(function (p) { return p.trim(); }).filter(Boolean);
+      if (f.area === "(no area)") {
+        if (places.length) { return false; }
+      } else if (!places.some(function (a) { return a === f.area || a.indexOf(f.area + "/") === 0; })) { return false; }
     }
     if (f.tag && (" " + el.getAttribute("data-tags") + " ").indexOf(" " + f.tag + " ") < 0) { return false; }
     if (f.words.length) {
