@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // GitDir is the repository's common git directory, what `git rev-parse --git-common-dir` prints:
@@ -14,8 +12,8 @@ import (
 // tree of a fork shares what forkreview keeps there. It is "" when the repository does not live
 // on disk.
 func (r *Repo) GitDir() string {
-	st, ok := r.Git.Storer.(*filesystem.Storage)
-	if !ok {
+	st := r.storage()
+	if st == nil {
 		return ""
 	}
 	dir := st.Filesystem().Root()

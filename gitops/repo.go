@@ -40,8 +40,8 @@ type Repo struct {
 
 	pool      chan *lease // object storages for parallel reads
 	treeCache treeEntries
-	warmOnce  sync.Once
-	readers   []*filesystem.Storage
+	packs     *packSet       // the pack indexes, shared by every reader
+	readers   []*packStorage // the extra readers, beside the main storage
 	shallow   map[plumbing.Hash]bool
 
 	blobs *blobCache
@@ -72,8 +72,11 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
-	g = withFastStorage(g)
-	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, blobs: newBlobCache(128 << 20)}
+	g, packs := withFastStorage(g)
+	r := &Repo{Git: g, commits: map[plumbing.Hash]*commitNode{}, blobs: newBlobCache(128 << 20), packs: packs}
+	if packs != nil {
+		go packs.warm() // while the references are read and the range resolved
+	}
 	if wt, err := g.Worktree(); err == nil {
 		r.Root = wt.Filesystem.Root()
 	} else {
@@ -92,23 +95,42 @@ func Open(dir string) (*Repo, error) {
 	return r, nil
 }
 
-// withFastStorage reopens the repository's object storage keeping pack files open: go-git's
-// default reopens the pack for every object it reads, which dominates a scan.
-func withFastStorage(g *git.Repository) *git.Repository {
+// withFastStorage reopens the repository's object storage so that packed objects are read
+// through pack files kept open and pack indexes shared by all readers (see packSet): go-git's
+// default reopens the pack for every object it reads, and indexes the packs again per storage.
+func withFastStorage(g *git.Repository) (*git.Repository, *packSet) {
 	fsst, ok := g.Storer.(*filesystem.Storage)
 	if !ok {
-		return g
+		return g, nil
 	}
-	st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(64*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+	packs := newPackSet(fsst.Filesystem())
+	st := newPackStorage(newFSStorage(fsst.Filesystem()), packs, 64*cache.MiByte)
 	var wt billy.Filesystem
 	if w, err := g.Worktree(); err == nil {
 		wt = w.Filesystem
 	}
 	ng, err := git.Open(st, wt)
 	if err != nil {
-		return g
+		return g, nil
 	}
-	return ng
+	return ng, packs
+}
+
+// newFSStorage is go-git's storage of a git directory, keeping its pack files open.
+func newFSStorage(fs billy.Filesystem) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(16*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+}
+
+// storage is the go-git storage of the repository's git directory, or nil when it does not
+// live on disk.
+func (r *Repo) storage() *filesystem.Storage {
+	switch st := r.Git.Storer.(type) {
+	case *packStorage:
+		return st.Storage
+	case *filesystem.Storage:
+		return st
+	}
+	return nil
 }
 
 // Close releases the pack files the repository keeps open.
@@ -119,7 +141,7 @@ func (r *Repo) Close() error {
 			first = err
 		}
 	}
-	if st, ok := r.Git.Storer.(*filesystem.Storage); ok {
+	if st, ok := r.Git.Storer.(interface{ Close() error }); ok {
 		if err := st.Close(); err != nil && first == nil {
 			first = err
 		}
@@ -127,69 +149,35 @@ func (r *Repo) Close() error {
 	return first
 }
 
-// lease is one object storage lent to one goroutine at a time. A go-git storage reads its packs
-// through one descriptor and one delta cache, so it must not be shared; the main storage is
-// also used by the walks, so its lease holds the repository's lock.
+// lease is one object storage lent to one goroutine at a time. A reader's pack files and
+// caches must not be shared (see packStorage); the main storage is also used by the walks, so
+// its lease holds the repository's lock.
 type lease struct {
-	st   storer.EncodedObjectStorer
-	mu   *sync.Mutex
-	warm sync.WaitGroup // done once warmUp has finished with st
+	st storer.EncodedObjectStorer
+	mu *sync.Mutex
 }
 
-// openReaders prepares the leases: the main storage, and one more storage per further
-// processor, so blobs are read and trees diffed in parallel. Each storage holds its own copy of
-// the pack indexes, which is why there are no more of them than processors.
+// openReaders prepares the leases: the main storage, and one more reader per further
+// processor, so blobs are read and trees diffed in parallel. The readers share the pack
+// indexes; each has its own open pack files and caches.
 func (r *Repo) openReaders() {
 	n := runtime.GOMAXPROCS(0)
 	r.pool = make(chan *lease, n)
 	r.pool <- &lease{st: r.Git.Storer, mu: &r.io}
-	fsst, ok := r.Git.Storer.(*filesystem.Storage)
+	main, ok := r.Git.Storer.(*packStorage)
 	if !ok {
 		return
 	}
 	for i := 1; i < n; i++ {
-		st := filesystem.NewStorageWithOptions(fsst.Filesystem(), cache.NewObjectLRU(32*cache.MiByte), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
+		st := newPackStorage(newFSStorage(main.Storage.Filesystem()), r.packs, 32*cache.MiByte)
 		r.readers = append(r.readers, st)
 		r.pool <- &lease{st: st}
-	}
-}
-
-// warmReaders starts warming up the extra storages in the background (see warmUp); Load calls
-// it first, so commands that read little never pay for it.
-func (r *Repo) warmReaders() {
-	r.warmOnce.Do(func() {
-		var ls []*lease
-		for len(ls) < cap(r.pool) {
-			ls = append(ls, <-r.pool)
-		}
-		for _, l := range ls {
-			if st, ok := l.st.(*filesystem.Storage); ok && l.mu == nil {
-				l.warm.Add(1)
-				go warmUp(st, l)
-			}
-			r.pool <- l
-		}
-	})
-}
-
-// warmUp reads HEAD's root tree through a new storage, in the background: the first delta read
-// makes go-git index the packs by offset, a fixed cost that is better paid while the range is
-// still being resolved than when the first diff needs the storage.
-func warmUp(st *filesystem.Storage, l *lease) {
-	defer l.warm.Done()
-	ref, err := storer.ResolveReference(st, plumbing.HEAD)
-	if err != nil {
-		return
-	}
-	if c, err := object.GetCommit(l.st, ref.Hash()); err == nil {
-		_, _ = object.GetTree(l.st, c.TreeHash)
 	}
 }
 
 // reader lends an object storage; release gives it back.
 func (r *Repo) reader() (storer.EncodedObjectStorer, func()) {
 	l := <-r.pool
-	l.warm.Wait()
 	if l.mu != nil {
 		l.mu.Lock()
 	}

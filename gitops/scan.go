@@ -115,7 +115,6 @@ func (r *Repo) Load(ctx context.Context, rg *Range) (*review.Input, error) {
 // (Base, Fork, ForkChanges, ModulePath) is read, before the upstream commits are, so the caller
 // can start on it meanwhile. The rest of the input must not be read until LoadWith returns.
 func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.Input)) (*review.Input, error) {
-	r.warmReaders()
 	in := &review.Input{Base: rg.BaseCommit.String(), Fork: rg.ForkCommit.String(), ForkAt: map[string][]review.TreeChange{}}
 	var err error
 	if in.ForkChanges, err = r.TreeChanges(ctx, rg.BaseCommit, rg.ForkCommit); err != nil {
