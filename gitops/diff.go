@@ -3,6 +3,7 @@ package gitops
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -13,9 +14,6 @@ import (
 
 	"github.com/forkreview/forkreview/review"
 )
-
-// renameOptions detect renames as git does by default (similarity 50%).
-var renameOptions = &object.DiffTreeOptions{DetectRenames: true, RenameScore: 50, RenameLimit: 1000}
 
 // TreeChanges diffs two commits' trees with rename detection, like `git diff -M --raw a b`.
 // A zero a diffs against the empty tree.
@@ -39,7 +37,7 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 	}
 	changes, err := r.changedFiles(ctx, st, ah, tb.Hash, ta, tb)
 	if err == nil {
-		changes, err = detectRenames(changes)
+		changes, err = detectRenames(changes, func(h plumbing.Hash) ([]byte, error) { return readBlobFrom(st, h) })
 	}
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
@@ -94,46 +92,52 @@ func treeOf(st storer.EncodedObjectStorer, commit plumbing.Hash) (*object.Tree, 
 	return t, nil
 }
 
-// diffTrees is object.DiffTreeWithOptions with renameOptions, but with git's rule for which
-// files may pair up as a rename: go-git pairs exact renames only between entries of the same
-// mode and scores inexact ones only between 100644 files, while git's diffcore-rename treats
-// every regular file alike (S_ISREG: 100644, 100755, 100664) and only asks links of the same
-// mode. So the regular files' modes are hidden from go-git's detector and put back after.
+// diffTrees is object.DiffTreeWithOptions with git's rename detection (see detectRenames).
+// The trees' storage must be safe to read from the calling goroutine.
 func diffTrees(ctx context.Context, a, b *object.Tree) (object.Changes, error) {
 	changes, err := object.DiffTreeWithOptions(ctx, a, b, nil)
 	if err != nil {
 		return nil, err
 	}
-	return detectRenames(changes)
+	return detectRenames(changes, func(h plumbing.Hash) ([]byte, error) {
+		t := b
+		if t == nil {
+			t = a
+		}
+		return readBlob(t, h)
+	})
 }
 
-// detectRenames is go-git's rename detection with git's rule for which files may pair up (see
-// diffTrees).
-func detectRenames(changes object.Changes) (object.Changes, error) {
-	var err error
-	oldModes, newModes := map[string]filemode.FileMode{}, map[string]filemode.FileMode{}
-	hide := func(e *object.ChangeEntry, modes map[string]filemode.FileMode) {
-		if m := e.TreeEntry.Mode; e.Name != "" && (m == filemode.Executable || m == filemode.Deprecated) {
-			modes[e.Name] = m
-			e.TreeEntry.Mode = filemode.Regular
-		}
-	}
-	for _, c := range changes {
-		hide(&c.From, oldModes)
-		hide(&c.To, newModes)
-	}
-	if changes, err = object.DetectRenames(changes, renameOptions); err != nil {
+// readBlob reads a blob through the storage a tree was read with.
+func readBlob(t *object.Tree, h plumbing.Hash) ([]byte, error) {
+	f, err := t.TreeEntryFile(&object.TreeEntry{Hash: h, Mode: filemode.Regular})
+	if err != nil {
 		return nil, err
 	}
-	for _, c := range changes {
-		if m, ok := oldModes[c.From.Name]; ok && c.From.Name != "" {
-			c.From.TreeEntry.Mode = m
-		}
-		if m, ok := newModes[c.To.Name]; ok && c.To.Name != "" {
-			c.To.TreeEntry.Mode = m
-		}
+	return readAll(f.Blob.Reader())
+}
+
+// readBlobFrom reads a blob through st.
+func readBlobFrom(st storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error) {
+	o, err := st.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, err
 	}
-	return changes, nil
+	b := make([]byte, 0, o.Size())
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return readAllInto(rd, b)
+}
+
+func readAll(rd io.ReadCloser, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
 }
 
 func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {

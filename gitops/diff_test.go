@@ -263,6 +263,29 @@ func TestTreeChangesAgainstGit(t *testing.T) {
 			}
 			commits = append(commits, r.Commit(fmt.Sprintf("change %d", c), change, opts...))
 		}
+		// look-alike files moved at once, as go-ethereum's fuzzers were: identical ones (ties
+		// among exact renames), near-identical ones (ties among scored ones), a file name that
+		// stays unique (the basename pass) and one that does not
+		lookAlike := textFile(rng, "lookalike", 30)
+		near := func(i int) string { return strings.Replace(lookAlike, "\n", fmt.Sprintf(" // v%d\n", i), 1) }
+		spread := fixture.Files{}
+		for i, d := range []string{"fuzz/a", "fuzz/b", "fuzz/c"} {
+			spread[d+"/debug/main.go"] = lookAlike
+			spread[d+"/near.go"] = near(i)
+		}
+		spread["fuzz/only/unique_name.go"] = editLines(rng, lookAlike, 0.05)
+		commits = append(commits, r.Commit("add look-alikes", spread))
+		moved := fixture.Files{}
+		for p := range spread {
+			moved[p] = fixture.Delete
+		}
+		for i, d := range []string{"x", "y", "z/deeper"} {
+			moved["tests/"+d+"/main_test.go"] = lookAlike
+			moved["tests/"+d+"/near_test.go"] = near(2 - i)
+		}
+		moved["tests/debug/main.go"] = lookAlike
+		moved["elsewhere/unique_name.go"] = editLines(rng, spread["fuzz/only/unique_name.go"], 0.15)
+		commits = append(commits, r.Commit("move look-alikes", moved))
 		// an empty file moved elsewhere (git diff renames empty files too)
 		r.Rename("empty/.keep", "kept/.keep")
 		commits = append(commits, r.Commit("move .keep", nil))

@@ -15,8 +15,8 @@ import (
 // The tree diff of go-git (merkletrie over tree noders) decodes every tree it visits, on every
 // diff; a scan diffs hundreds of neighbouring commits whose trees are mostly the same objects,
 // so most of that work is repeated. changedFiles walks two trees itself, skipping subtrees of
-// equal hash, and keeps the decoded entries of each tree for the next diff. Rename detection is
-// still go-git's (DetectRenames), fed with the same Change values its own diff makes.
+// equal hash, and keeps the decoded entries of each tree for the next diff. Renames are then
+// found as git finds them (rename.go).
 
 // treeEntries caches the entries of decoded trees by hash, shared by every diff of a Repo. Only
 // entries are kept, never *object.Tree, whose storage belongs to one goroutine's lease.

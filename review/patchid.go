@@ -105,56 +105,11 @@ func readPair(objs Objects, a, b string) ([]byte, []byte, error) {
 	return x, y, nil
 }
 
-// similarity is the percentage git prints as "similarity index N%" for a rename: the bytes of
-// the new side that come from the old side, over the larger size, as git's
-// estimate_similarity scores them with diffcore-delta's chunk hashes. Written by hand: git's
-// score has no Go implementation (go-git's rename detection uses JGit's similarity index, which
-// scores differently), and the patch-id hashes the printed number.
+// similarity is the percentage git prints as "similarity index N%" for a rename (see
+// Similarity).
 func similarity(a, b []byte) int {
 	if bytes.Equal(a, b) {
 		return 100
 	}
-	size := max(len(a), len(b))
-	if size == 0 {
-		return 100
-	}
-	src, dst := spanHashes(a), spanHashes(b)
-	var copied uint64
-	for h, n := range src {
-		copied += min(n, dst[h])
-	}
-	const maxScore = 60000 // git's MAX_SCORE
-	score := int(copied * maxScore / uint64(size))
-	return score * 100 / maxScore
-}
-
-// spanHashes is diffcore-delta's hash_chars: the content cut into chunks that end at a newline
-// or after 64 bytes, each chunk's hash counted with its length. In text, the CR of a CRLF is
-// skipped.
-func spanHashes(b []byte) map[uint32]uint64 {
-	const hashBase = 107927
-	text := !isBinary(b)
-	out := map[uint32]uint64{}
-	var acc1, acc2 uint32
-	n := uint64(0)
-	for i := 0; i < len(b); i++ {
-		c := uint32(b[i])
-		if text && c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-			continue
-		}
-		old1 := acc1
-		acc1 = (acc1 << 7) ^ (acc2 >> 25)
-		acc2 = (acc2 << 7) ^ (old1 >> 25)
-		acc1 += c
-		n++
-		if n < 64 && c != '\n' {
-			continue
-		}
-		out[(acc1+acc2*0x61)%hashBase] += n
-		n, acc1, acc2 = 0, 0, 0
-	}
-	if n > 0 {
-		out[(acc1+acc2*0x61)%hashBase] += n
-	}
-	return out
+	return Similarity(NewChunks(a), NewChunks(b)) * 100 / MaxScore
 }
