@@ -495,6 +495,10 @@ func isBinary(b []byte) bool {
 	return bytes.IndexByte(b[:n], 0) >= 0
 }
 
+// gitMerge are the settings of git's merge-ort for a content merge: the zealous level and the
+// histogram diff.
+var gitMerge = merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous, Algorithm: merge.Histogram}
+
 // wFile is one file of W(u): the fork with upstream up to u^ merged in.
 type wFile struct {
 	exists  bool
@@ -550,7 +554,7 @@ func (c *classifier) wState(fm *TreeChange, tc *TreeChange, up []byte) (wFile, e
 	case isBinary(mB) || isBinary(fB) || isBinary(up) || fm.NewMode == ModeSymlink || fm.NewMode == ModeSubmodule:
 		w.data = fB // git keeps ours for an unmergeable file; the conflict stays in W
 	default:
-		res := merge.Merge(mB, fB, up, merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous})
+		res := merge.Merge(mB, fB, up, gitMerge)
 		w.data = res.Content
 	}
 	if mExists && tc.OldMode != fm.OldMode && fm.NewMode == fm.OldMode {
@@ -593,7 +597,7 @@ func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult,
 				conflict("add/add")
 				return r, nil
 			}
-			res := merge.Merge(nil, w.data, un, merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous})
+			res := merge.Merge(nil, w.data, un, gitMerge)
 			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "add/add", res)...)
 			if res.Clean() && bytes.Equal(res.Content, w.data) {
 				r.noChange = true
@@ -643,7 +647,7 @@ func (c *classifier) apply(w wFile, tc *TreeChange, up, un []byte) (applyResult,
 		conflict("submodule")
 		return r, nil
 	default:
-		res := merge.Merge(up, w.data, un, merge.Options{OursLabel: "fork", TheirsLabel: "upstream", Level: merge.LevelZealous})
+		res := merge.Merge(up, w.data, un, gitMerge)
 		if !res.Clean() {
 			r.conflicts = append(r.conflicts, conflictsOf(tc.Path, "content", res)...)
 			return r, nil

@@ -81,3 +81,22 @@ func BenchmarkDiff(b *testing.B) {
 		Diff(base, ours)
 	}
 }
+
+// BenchmarkMergeHistogram is BenchmarkMerge with the classifier's settings (merge-ort's).
+func BenchmarkMergeHistogram(b *testing.B) {
+	base, ours, theirs := benchTriple(3000, 40)
+	b.SetBytes(int64(len(base)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Merge(base, ours, theirs, Options{Level: LevelZealous, Algorithm: Histogram})
+	}
+}
+
+func BenchmarkMerge5000LinesHistogram(b *testing.B) {
+	base, ours, theirs := benchTriple(5000, 150)
+	b.SetBytes(int64(len(base)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Merge(base, ours, theirs, Options{Level: LevelZealous, Algorithm: Histogram})
+	}
+}

@@ -13,11 +13,13 @@ type Edit struct{ OldStart, OldLines, NewStart, NewLines int }
 // hunks `git diff` with the default Myers algorithm prints (without the
 // indent heuristic), barring ties that go-diff breaks differently from
 // xdiff. An unchanged input gives no edits.
-func Diff(a, b []byte) []Edit {
+func Diff(a, b []byte) []Edit { return diffWith(a, b, Myers) }
+
+func diffWith(a, b []byte, alg Algorithm) []Edit {
 	in := newInterner(64)
 	fa := in.split(a)
 	fb := in.split(b)
-	script := diffIDs(fa.ids, fb.ids)
+	script := diffIDsWith(fa.ids, fb.ids, alg)
 	if len(script) == 0 {
 		return nil
 	}

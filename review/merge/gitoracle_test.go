@@ -186,6 +186,11 @@ var hunkHeader = regexp.MustCompile(`(?m)^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))
 // runGitDiff returns the hunks of `git diff --no-index` with the diff
 // settings of git merge-file: Myers, no indent heuristic.
 func runGitDiff(git, dir string, k int, a, b []byte) ([]Edit, error) {
+	return runGitDiffWith(git, dir, k, a, b, "myers")
+}
+
+// runGitDiffWith is runGitDiff with another --diff-algorithm.
+func runGitDiffWith(git, dir string, k int, a, b []byte, alg string) ([]Edit, error) {
 	pa, pb := filepath.Join(dir, fmt.Sprintf("%d.a", k)), filepath.Join(dir, fmt.Sprintf("%d.b", k))
 	if err := os.WriteFile(pa, a, 0o644); err != nil {
 		return nil, err
@@ -194,7 +199,7 @@ func runGitDiff(git, dir string, k int, a, b []byte) ([]Edit, error) {
 		return nil, err
 	}
 	cmd := exec.Command(git, "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-indent-heuristic",
-		"--diff-algorithm=myers", "-U0", pa, pb)
+		"--diff-algorithm="+alg, "-U0", pa, pb)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "HOME="+dir)
 	out, err := cmd.Output()
 	var exit *exec.ExitError
@@ -392,5 +397,65 @@ func TestDiffAgainstGit(t *testing.T) {
 	}
 	if float64(same)/pairs < 0.95 {
 		t.Errorf("hunks identical to git diff for only %d of %d pairs (want at least 95%%)", same, pairs)
+	}
+}
+
+// TestHistogramAgainstGit compares the histogram diff, which merges use as git's merge-ort
+// does, with `git diff --diff-algorithm=histogram` on generated pairs, ambiguous ones included
+// (a tiny alphabet, lines that recur in every Go file): they must agree hunk for hunk.
+func TestHistogramAgainstGit(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not found in PATH; the differential test against git diff needs it")
+	}
+	if testing.Short() {
+		t.Skip("differential test against git diff skipped in -short mode")
+	}
+	r := rand.New(rand.NewSource(oracleSeed + 2))
+	dir := t.TempDir()
+	const pairs = 800
+	same := 0
+	for k := 0; k < pairs; k++ {
+		c := genTriple(r)
+		want, err := runGitDiffWith(git, dir, k, c.base, c.ours, "histogram")
+		if err != nil {
+			t.Fatalf("pair %d: %v", k, err)
+		}
+		got := diffWith(c.base, c.ours, Histogram)
+		if reflect.DeepEqual(got, want) {
+			same++
+		} else if same+pairs/200 < k { // report the first few, then only count
+			t.Errorf("pair %d differs:\nours %v\ngit  %v\na: %q\nb: %q", k, got, want, c.base, c.ours)
+		}
+	}
+	t.Logf("histogram diff agreement with git over %d pairs: %d identical", pairs, same)
+	if same < pairs*995/1000 {
+		t.Errorf("hunks identical to git diff --diff-algorithm=histogram for only %d of %d pairs (want 99.5%%)", same, pairs)
+	}
+
+	// Long files of a few distinct lines: every common line occurs more than 64 times, and
+	// the histogram falls back to Myers for the range, where go-diff's Myers and xdiff's may
+	// split ties differently (TestAgainstGitMergeFile).
+	const long = 60
+	sameLong := 0
+	for k := 0; k < long; k++ {
+		n := 150 + r.Intn(250)
+		base := genLines(r, 1, n)
+		var es []edit
+		for e := 3 + r.Intn(8); e > 0; e-- {
+			es = append(es, genEdit(r, 1, n))
+		}
+		a, b := render(r, base, "\n"), render(r, apply(base, es), "\n")
+		want, err := runGitDiffWith(git, dir, pairs+k, a, b, "histogram")
+		if err != nil {
+			t.Fatalf("long pair %d: %v", k, err)
+		}
+		if reflect.DeepEqual(diffWith(a, b, Histogram), want) {
+			sameLong++
+		}
+	}
+	t.Logf("on %d long files of a few distinct lines (Myers fallback): %d identical", long, sameLong)
+	if sameLong < long*9/10 {
+		t.Errorf("long files: hunks identical to git for only %d of %d pairs (want 90%%)", sameLong, long)
 	}
 }

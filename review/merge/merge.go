@@ -85,6 +85,9 @@ type Options struct {
 	Style Style
 	// MarkerSize is the marker length (--marker-size); 0 means 7.
 	MarkerSize int
+	// Algorithm is the line diff; the zero value is merge-file's (Myers). git's merge-ort,
+	// and so `git merge` and `git merge-tree`, uses Histogram.
+	Algorithm Algorithm
 }
 
 // Hunk is one conflict: 1-based start lines and line counts in each input,
@@ -125,8 +128,8 @@ func Merge(base, ours, theirs []byte, opt Options) Result {
 	fo := in.split(ours)
 	ft := in.split(theirs)
 
-	x1 := diffIDs(fb.ids, fo.ids)
-	x2 := diffIDs(fb.ids, ft.ids)
+	x1 := diffIDsWith(fb.ids, fo.ids, opt.Algorithm)
+	x2 := diffIDsWith(fb.ids, ft.ids, opt.Algorithm)
 	// xdl_merge: when one side did not change anything, the result is the
 	// other side verbatim.
 	if len(x1) == 0 {
@@ -294,7 +297,7 @@ func (m *merger) refine() {
 			out = append(out, r)
 			continue
 		}
-		script := diffIDs(m.ours.ids[r.i1:r.i1+r.chg1], m.theirs.ids[r.i2:r.i2+r.chg2])
+		script := diffIDsWith(m.ours.ids[r.i1:r.i1+r.chg1], m.theirs.ids[r.i2:r.i2+r.chg2], m.opt.Algorithm)
 		if len(script) == 0 {
 			r.mode = modeResolved
 			out = append(out, r)
