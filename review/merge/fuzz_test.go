@@ -21,50 +21,59 @@ func FuzzMerge(f *testing.F) {
 		f.Add([]byte(s[0]), []byte(s[1]), []byte(s[2]))
 	}
 	f.Fuzz(func(t *testing.T, base, x, y []byte) {
-		for _, level := range []Level{LevelZealousAlnum, LevelZealous, LevelEager, LevelMinimal} {
-			for _, style := range []Style{StyleMerge, StyleDiff3, StyleZealousDiff3} {
-				opt := Options{OursLabel: "o", BaseLabel: "b", TheirsLabel: "t", Level: level, Style: style}
-				checkHunks(t, base, x, y, Merge(base, x, y, opt))
-				if got := Merge(base, base, x, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
-					t.Fatalf("level %d style %d: Merge(b, b, x) = %q with %d conflicts, want x = %q", level, style, got.Content, len(got.Conflicts), x)
-				}
-				if got := Merge(base, x, base, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
-					t.Fatalf("level %d style %d: Merge(b, x, b) = %q with %d conflicts, want x = %q", level, style, got.Content, len(got.Conflicts), x)
-				}
-				if level != LevelMinimal {
-					if got := Merge(base, x, x, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
-						t.Fatalf("level %d style %d: Merge(b, x, x) = %q with %d conflicts, want x = %q", level, style, got.Content, len(got.Conflicts), x)
-					}
-				}
-			}
-		}
-
-		got := Merge(base, x, y, Options{})
-		want, independent := applyBoth(base, x, y)
-		if independent {
-			// Every pair of changes is separated by an unchanged base line
-			// or identical: git merges such changes cleanly, and the result
-			// is base with all of them applied.
-			if !got.Clean() || !bytes.Equal(got.Content, want) {
-				t.Fatalf("independent changes: got %q with %d conflicts, want clean %q", got.Content, len(got.Conflicts), want)
-			}
-		} else if got.Clean() {
-			// Refinement may resolve touching changes; whatever it
-			// resolved, each side's new lines must be in the result.
-			for _, side := range [][]byte{x, y} {
-				lines := splitLines(side)
-				for _, e := range Diff(base, side) {
-					if e.NewLines == 0 {
-						continue
-					}
-					block := bytes.Join(lines[e.NewStart-1:e.NewStart-1+e.NewLines], nil)
-					if !bytes.Contains(got.Content, block) {
-						t.Fatalf("clean merge %q lost the change %+v (%q)", got.Content, e, block)
-					}
-				}
-			}
+		for _, alg := range []Algorithm{Myers, Histogram} {
+			checkAlgorithm(t, base, x, y, alg)
 		}
 	})
+}
+
+// checkAlgorithm checks one algorithm's merges of base, x and y: the conflicts describe the
+// inputs, a side merged with the base or with itself is that side, independent changes merge
+// cleanly, and a clean merge keeps every change.
+func checkAlgorithm(t *testing.T, base, x, y []byte, alg Algorithm) {
+	for _, level := range []Level{LevelZealousAlnum, LevelZealous, LevelEager, LevelMinimal} {
+		for _, style := range []Style{StyleMerge, StyleDiff3, StyleZealousDiff3} {
+			opt := Options{OursLabel: "o", BaseLabel: "b", TheirsLabel: "t", Level: level, Style: style, Algorithm: alg}
+			checkHunks(t, base, x, y, Merge(base, x, y, opt))
+			if got := Merge(base, base, x, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
+				t.Fatalf("algorithm %d level %d style %d: Merge(b, b, x) = %q with %d conflicts, want x = %q", alg, level, style, got.Content, len(got.Conflicts), x)
+			}
+			if got := Merge(base, x, base, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
+				t.Fatalf("algorithm %d level %d style %d: Merge(b, x, b) = %q with %d conflicts, want x = %q", alg, level, style, got.Content, len(got.Conflicts), x)
+			}
+			if level != LevelMinimal {
+				if got := Merge(base, x, x, opt); !got.Clean() || !bytes.Equal(got.Content, x) {
+					t.Fatalf("algorithm %d level %d style %d: Merge(b, x, x) = %q with %d conflicts, want x = %q", alg, level, style, got.Content, len(got.Conflicts), x)
+				}
+			}
+		}
+	}
+
+	got := Merge(base, x, y, Options{Algorithm: alg})
+	want, independent := applyBoth(base, x, y) // by Myers' edits
+	if independent && alg == Myers {
+		// Every pair of changes is separated by an unchanged base line
+		// or identical: git merges such changes cleanly, and the result
+		// is base with all of them applied.
+		if !got.Clean() || !bytes.Equal(got.Content, want) {
+			t.Fatalf("independent changes (algorithm %d): got %q with %d conflicts, want clean %q", alg, got.Content, len(got.Conflicts), want)
+		}
+	} else if got.Clean() {
+		// Refinement may resolve touching changes; whatever it
+		// resolved, each side's new lines must be in the result.
+		for _, side := range [][]byte{x, y} {
+			lines := splitLines(side)
+			for _, e := range diffWith(base, side, alg) {
+				if e.NewLines == 0 {
+					continue
+				}
+				block := bytes.Join(lines[e.NewStart-1:e.NewStart-1+e.NewLines], nil)
+				if !bytes.Contains(got.Content, block) {
+					t.Fatalf("clean merge %q lost the change %+v (%q)", got.Content, e, block)
+				}
+			}
+		}
+	}
 }
 
 // checkHunks verifies that each conflict's ranges and texts describe the
