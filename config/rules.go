@@ -13,6 +13,10 @@ import (
 type RepoInfo struct {
 	// ModulePath is the module line of go.mod at the fork commit ("" when there is none).
 	ModulePath string
+	// UpstreamModulePath is the module line of go.mod at the upstream side (TO, or the
+	// newest release tag): a fork that renamed its module (scroll-tech/go-ethereum) is still
+	// a fork of go-ethereum when upstream's module is go-ethereum's.
+	UpstreamModulePath string
 	// ForkYAML is the content of the forkdiff file (Config.ForkDiffPath) at the fork commit,
 	// nil when there is none.
 	ForkYAML []byte
@@ -23,8 +27,8 @@ type RepoInfo struct {
 }
 
 // PresetFor returns the preset that applies: the configured one, else geth when the
-// repository looks like go-ethereum (its go.mod module, or an upstream remote on
-// github.com/ethereum/go-ethereum), else "". "none" is returned as "".
+// repository looks like go-ethereum (the fork's or upstream's go.mod module, or an upstream
+// remote on github.com/ethereum/go-ethereum), else "". "none" is returned as "".
 func (c *Config) PresetFor(info RepoInfo) string {
 	p := ""
 	if c != nil {
@@ -34,7 +38,7 @@ func (c *Config) PresetFor(info RepoInfo) string {
 	case PresetNone:
 		return ""
 	case "":
-		if info.ModulePath == GethModule {
+		if info.IsGeth() {
 			return PresetGeth
 		}
 		if u, ok := GitHubURL(info.Remotes[c.Remote()]); ok && strings.EqualFold(u, GethURL) {
@@ -43,6 +47,11 @@ func (c *Config) PresetFor(info RepoInfo) string {
 		return ""
 	}
 	return p
+}
+
+// IsGeth reports whether the fork's or upstream's go.mod names go-ethereum's module.
+func (info RepoInfo) IsGeth() bool {
+	return info.ModulePath == GethModule || info.UpstreamModulePath == GethModule
 }
 
 // Rules builds the classifier's rules from the preset, the configuration and the fork's

@@ -55,6 +55,11 @@ func TestRulesNilConfigAutoDetectsGeth(t *testing.T) {
 	if err != nil || r.Preset != "geth" {
 		t.Errorf("remote-based detection: %+v, %v", r, err)
 	}
+	// A fork that renamed its module (scroll-tech/go-ethereum) is known by upstream's go.mod.
+	r, err = c.Rules(RepoInfo{ModulePath: "github.com/scroll-tech/go-ethereum", UpstreamModulePath: GethModule})
+	if err != nil || r.Preset != "geth" {
+		t.Errorf("upstream-module detection: %+v, %v", r, err)
+	}
 	// Anything else gets no preset, and an empty but usable rule set.
 	r, err = c.Rules(RepoInfo{ModulePath: "github.com/example/other", Remotes: map[string]string{"origin": "https://github.com/example/other"}})
 	if err != nil {

@@ -21,7 +21,7 @@ func Starter(info RepoInfo) []byte {
 	w("# cannot silently change a review. Paths are globs relative to the repository root, ** matching\n")
 	w("# any number of folders. Reference: docs/config.md of forkreview.\n\n")
 
-	geth := info.ModulePath == GethModule
+	geth := info.IsGeth()
 	remote, remoteURL := starterRemote(info)
 	if !geth {
 		if u, ok := GitHubURL(remoteURL); ok && strings.EqualFold(u, GethURL) {
@@ -33,8 +33,8 @@ func Starter(info RepoInfo) []byte {
 		w("# hardfork surfaces, treats go.sum as trivial and knows upstream's subject convention.\n")
 		w("preset: geth\n\n")
 	} else {
-		w("# preset: geth   # for go-ethereum forks (applied by itself when go.mod's module is\n")
-		w("#                # github.com/ethereum/go-ethereum); \"none\" turns presets off\n\n")
+		w("# preset: geth   # for go-ethereum forks (applied by itself when the fork's or upstream's\n")
+		w("#                # go.mod module is github.com/ethereum/go-ethereum); \"none\" turns presets off\n\n")
 	}
 
 	w("upstream:\n")

@@ -47,6 +47,14 @@ func TestStarterLoads(t *testing.T) {
 				t.Errorf("config = %+v", c)
 			}
 		}},
+		{"renamed module, no remote, upstream's releases in the repository", RepoInfo{
+			ModulePath:         "github.com/scroll-tech/go-ethereum",
+			UpstreamModulePath: GethModule,
+		}, func(t *testing.T, c *Config, text string) {
+			if c.Preset != "geth" || c.Upstream.URL != GethURL {
+				t.Errorf("config = %+v", c)
+			}
+		}},
 		{"other project", RepoInfo{
 			ModulePath:        "github.com/example/tool",
 			Remotes:           map[string]string{"upstream": "https://gitlab.com/team/tool.git"},

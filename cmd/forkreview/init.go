@@ -40,6 +40,9 @@ upstream) and write a commented starter configuration at its root.`,
 					info.ForkYAML = b
 				}
 			}
+			if t, err := repo.LatestTag(config.DefaultTagPattern); err == nil {
+				info.UpstreamModulePath = repo.ModulePath(t.Commit) // the newest release's
+			}
 			_, info.HasUpstreamRemote = info.Remotes[config.DefaultRemote]
 			text := config.Starter(info)
 			if o.Output == "-" {

@@ -124,7 +124,8 @@ func openSession(ios *ioStreams, o *rangeOptions) (*session, error) {
 		}
 		fmt.Fprintf(ios.Err, "range %s..%s (%s)\n", s.rng.From, s.rng.To, strings.Join(how, ", "))
 	}
-	info := config.RepoInfo{ModulePath: repo.ModulePath(s.rng.ForkCommit), Remotes: repo.Remotes()}
+	info := config.RepoInfo{ModulePath: repo.ModulePath(s.rng.ForkCommit), UpstreamModulePath: repo.ModulePath(s.rng.ToCommit),
+		Remotes: repo.Remotes()}
 	_, info.HasUpstreamRemote = info.Remotes[s.cfg.Remote()]
 	fdPath, explicit := s.cfg.ForkDiffPath()
 	if b, err := repo.FileAt(s.rng.ForkCommit, fdPath); err == nil {
