@@ -55,11 +55,12 @@ func editLines(rng *rand.Rand, s string, share float64) string {
 	return strings.Join(ls, "")
 }
 
-// gitRawDiff runs `git diff --raw -M -z --no-abbrev a b` and returns its changes in gitops'
+// gitRawDiff runs `git diff --raw -M --no-rename-empty -l7000 -z --no-abbrev a b` (the renames
+// git's merge sees) and returns its changes in gitops'
 // terms. git's T (type change, a file became a link) is a modification to gitops.
 func gitRawDiff(t testing.TB, dir, a, b string) []review.TreeChange {
 	t.Helper()
-	out := gitOut(t, dir, "diff", "--raw", "-M", "-z", "--no-abbrev", a, b)
+	out := gitOut(t, dir, "diff", "--raw", "-M", "--no-rename-empty", "-l7000", "-z", "--no-abbrev", a, b)
 	f := strings.Split(out, "\x00")
 	var chs []review.TreeChange
 	for i := 0; i+1 < len(f); {
@@ -286,7 +287,7 @@ func TestTreeChangesAgainstGit(t *testing.T) {
 		moved["tests/debug/main.go"] = lookAlike
 		moved["elsewhere/unique_name.go"] = editLines(rng, spread["fuzz/only/unique_name.go"], 0.15)
 		commits = append(commits, r.Commit("move look-alikes", moved))
-		// an empty file moved elsewhere (git diff renames empty files too)
+		// an empty file moved elsewhere (a delete and an add for git's merge)
 		r.Rename("empty/.keep", "kept/.keep")
 		commits = append(commits, r.Commit("move .keep", nil))
 		if err := r.Err(); err != nil {
@@ -315,14 +316,14 @@ func TestTreeChangesAgainstGit(t *testing.T) {
 			if formatChanges(got) == formatChanges(want) {
 				agree++
 			} else {
-				t.Errorf("seed %d: TreeChanges(%.7s, %.7s) differs from git diff --raw -M:%s", seed, sp.a, sp.b, changeDiff(got, want))
+				t.Errorf("seed %d: TreeChanges(%.7s, %.7s) differs from git diff --raw -M --no-rename-empty:%s", seed, sp.a, sp.b, changeDiff(got, want))
 			}
 			for _, c := range want {
 				seen[c.Status]++
 			}
 		}
 	}
-	t.Logf("%d diffs (%d added, %d modified, %d deleted, %d renamed files; %d mode changes, %d link changes made): %d/%d equal to git diff --raw -M",
+	t.Logf("%d diffs (%d added, %d modified, %d deleted, %d renamed files; %d mode changes, %d link changes made): %d/%d equal to git diff --raw -M --no-rename-empty",
 		pairs, seen[review.StatusAdded], seen[review.StatusModified], seen[review.StatusDeleted], seen[review.StatusRenamed], modeChanges, links, agree, pairs)
 	for _, st := range []review.FileStatus{review.StatusAdded, review.StatusModified, review.StatusDeleted, review.StatusRenamed} {
 		if seen[st] == 0 {

@@ -12,16 +12,18 @@ import (
 	"github.com/forkreview/forkreview/review"
 )
 
-// Rename detection as `git diff -M` does it (diffcore-rename, git 2.33 and later): exact renames,
-// then renames between the only deleted and the only added file of a basename, then the best
-// pairs by similarity score. Written by hand rather than go-git's DetectRenames, which scores
+// Rename detection as git's merge-ort asks diffcore-rename for it (git 2.33 and later): exact
+// renames, then renames between the only deleted and the only added file of a basename, then the
+// best pairs by similarity score; empty files are never renamed, and the limit is merge's 7000
+// files a side. The classifier needs git's merge view of a commit, and `git diff -M
+// --no-rename-empty -l7000` prints the same pairs. Written by hand rather than go-git's DetectRenames, which scores
 // with JGit's similarity index instead of git's, and pairs files in map order, so that the same
 // diff could pair several moved look-alike files differently from one run to the next.
 
 const (
 	renameMinScore      = review.MaxScore / 2 // git's default -M50%
 	renameBasenameScore = renameMinScore + (review.MaxScore-renameMinScore)/2
-	renameLimit         = 1000 // diff.renameLimit's default
+	renameLimit         = 7000 // merge.renameLimit's default
 	renameCandidates    = 4    // NUM_CANDIDATE_PER_DST
 	renameExactTries    = 100  // identical sources find_identical_files looks at for one file
 )
@@ -33,9 +35,9 @@ func detectRenames(changes object.Changes, read func(plumbing.Hash) ([]byte, err
 	var out object.Changes
 	for _, c := range changes {
 		switch {
-		case c.From.Name == "" && c.To.Name != "":
+		case c.From.Name == "" && c.To.Name != "" && c.To.TreeEntry.Hash != emptyBlob:
 			dsts = append(dsts, c)
-		case c.To.Name == "" && c.From.Name != "":
+		case c.To.Name == "" && c.From.Name != "" && c.From.TreeEntry.Hash != emptyBlob:
 			srcs = append(srcs, c)
 		default:
 			out = append(out, c)
@@ -69,6 +71,10 @@ func detectRenames(changes object.Changes, read func(plumbing.Hash) ([]byte, err
 	sort.Stable(out) // by path, as go-git's diff and git's own output are
 	return out, nil
 }
+
+// emptyBlob is the id of the empty file, which merge-ort never pairs as a rename (an empty file
+// "moved" could be any empty file).
+var emptyBlob = plumbing.NewHash("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
 
 type renamer struct {
 	srcs, dsts []*object.Change

@@ -347,3 +347,31 @@ func TestForkMergedPartOfTheRange(t *testing.T) {
 		t.Errorf("risks %v", risks)
 	}
 }
+
+// TestEmptyFileMovesAreNotRenames: git's merge never pairs empty files as renames (any empty
+// file is like any other), so upstream moving an empty file that the fork deleted is a delete
+// and an add that merge cleanly, not a rename/delete conflict; moving one the fork kept is clean.
+func TestEmptyFileMovesAreNotRenames(t *testing.T) {
+	needGit(t)
+	r := fixture.New(t)
+	r.Commit("initial", fixture.Files{"a/.keep": "", "a/x.txt": "x\n", "c/__init__.py": "", "c/y.py": "y\n"})
+	r.Tag("v1", true, "")
+	r.Rename("a/.keep", "b/.keep")
+	r.Commit("move .keep", nil)
+	r.Rename("c/__init__.py", "d/__init__.py")
+	r.Commit("move __init__.py", nil)
+	r.Tag("v2", true, "")
+	r.Branch("fork", "v1")
+	r.Checkout("fork")
+	r.Commit("fork: drop .keep", fixture.Files{"a/.keep": fixture.Delete})
+	got := scanRepo(t, r.Dir, "fork", "v1", "v2")
+	want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
+	if len(got) != 2 {
+		t.Fatalf("%d commits", len(got))
+	}
+	for _, c := range got {
+		if c.Risk == review.RiskConflict || verdict(c.Risk) != want[c.Hash] {
+			t.Errorf("%q: forkreview %s (%q), git %s", c.Subject, c.Risk, c.Reasons, want[c.Hash])
+		}
+	}
+}
