@@ -3,11 +3,9 @@ package gitops
 import (
 	"context"
 	"fmt"
-	"io"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/utils/merkletrie"
@@ -37,7 +35,7 @@ func (r *Repo) TreeChanges(ctx context.Context, a, b plumbing.Hash) ([]review.Tr
 	}
 	changes, err := r.changedFiles(ctx, st, ah, tb.Hash, ta, tb)
 	if err == nil {
-		changes, err = detectRenames(changes, func(h plumbing.Hash) ([]byte, error) { return readBlobFrom(st, h) })
+		changes, err = detectRenames(changes, st)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(a), short(b), err)
@@ -92,29 +90,14 @@ func treeOf(st storer.EncodedObjectStorer, commit plumbing.Hash) (*object.Tree, 
 	return t, nil
 }
 
-// diffTrees is object.DiffTreeWithOptions with git's rename detection (see detectRenames).
-// The trees' storage must be safe to read from the calling goroutine.
-func diffTrees(ctx context.Context, a, b *object.Tree) (object.Changes, error) {
+// diffTrees is object.DiffTreeWithOptions with git's rename detection (see detectRenames),
+// reading blobs through st, the storage the trees were read with.
+func diffTrees(ctx context.Context, st storer.EncodedObjectStorer, a, b *object.Tree) (object.Changes, error) {
 	changes, err := object.DiffTreeWithOptions(ctx, a, b, nil)
 	if err != nil {
 		return nil, err
 	}
-	return detectRenames(changes, func(h plumbing.Hash) ([]byte, error) {
-		t := b
-		if t == nil {
-			t = a
-		}
-		return readBlob(t, h)
-	})
-}
-
-// readBlob reads a blob through the storage a tree was read with.
-func readBlob(t *object.Tree, h plumbing.Hash) ([]byte, error) {
-	f, err := t.TreeEntryFile(&object.TreeEntry{Hash: h, Mode: filemode.Regular})
-	if err != nil {
-		return nil, err
-	}
-	return readAll(f.Blob.Reader())
+	return detectRenames(changes, st)
 }
 
 // readBlobFrom reads a blob through st.
@@ -130,14 +113,6 @@ func readBlobFrom(st storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error
 	}
 	defer rd.Close()
 	return readAllInto(rd, b)
-}
-
-func readAll(rd io.ReadCloser, err error) ([]byte, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	return io.ReadAll(rd)
 }
 
 func (r *Repo) tree(h plumbing.Hash) (*object.Tree, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/forkreview/forkreview/review"
 )
@@ -28,9 +29,9 @@ const (
 	renameExactTries    = 100  // identical sources find_identical_files looks at for one file
 )
 
-// detectRenames turns pairs of a deleted and an added file of changes into renames. read
-// returns a blob's content.
-func detectRenames(changes object.Changes, read func(plumbing.Hash) ([]byte, error)) (object.Changes, error) {
+// detectRenames turns pairs of a deleted and an added file of changes into renames, reading
+// blobs through st.
+func detectRenames(changes object.Changes, st storer.EncodedObjectStorer) (object.Changes, error) {
 	var srcs, dsts []*object.Change
 	var out object.Changes
 	for _, c := range changes {
@@ -48,8 +49,8 @@ func detectRenames(changes object.Changes, read func(plumbing.Hash) ([]byte, err
 	}
 	sort.Slice(srcs, func(i, j int) bool { return srcs[i].From.Name < srcs[j].From.Name })
 	sort.Slice(dsts, func(i, j int) bool { return dsts[i].To.Name < dsts[j].To.Name })
-	d := &renamer{srcs: srcs, dsts: dsts, read: read, srcUsed: make([]bool, len(srcs)), dstDone: make([]bool, len(dsts)),
-		chunks: map[plumbing.Hash]review.Chunks{}}
+	d := &renamer{srcs: srcs, dsts: dsts, st: st, srcUsed: make([]bool, len(srcs)), dstDone: make([]bool, len(dsts)),
+		chunks: map[plumbing.Hash]review.Chunks{}, sizes: map[plumbing.Hash]int64{}}
 	d.exact()
 	if err := d.basenames(); err != nil {
 		return nil, err
@@ -81,8 +82,9 @@ type renamer struct {
 	srcUsed    []bool
 	dstDone    []bool
 	renames    object.Changes
-	read       func(plumbing.Hash) ([]byte, error)
+	st         storer.EncodedObjectStorer
 	chunks     map[plumbing.Hash]review.Chunks
+	sizes      map[plumbing.Hash]int64
 }
 
 func (d *renamer) pair(dst, src int) {
@@ -147,6 +149,19 @@ func (d *renamer) score(src, dst int) (int, error) {
 	if !isRegular(from.Mode) || !isRegular(to.Mode) {
 		return 0, nil
 	}
+	// the sizes first, from the objects' headers, as git does: a big generated file is never
+	// read for a pair its size rules out
+	sa, err := d.sizeOf(from.Hash)
+	if err != nil {
+		return 0, err
+	}
+	sb, err := d.sizeOf(to.Hash)
+	if err != nil {
+		return 0, err
+	}
+	if !review.SizesMayPair(int(sa), int(sb), renameMinScore) {
+		return 0, nil
+	}
 	a, err := d.chunksOf(from.Hash)
 	if err != nil {
 		return 0, err
@@ -155,17 +170,26 @@ func (d *renamer) score(src, dst int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !review.SizesMayPair(a.Size, b.Size, renameMinScore) {
-		return 0, nil
-	}
 	return review.Similarity(a, b), nil
+}
+
+func (d *renamer) sizeOf(h plumbing.Hash) (int64, error) {
+	if n, ok := d.sizes[h]; ok {
+		return n, nil
+	}
+	n, err := d.st.EncodedObjectSize(h)
+	if err != nil {
+		return 0, fmt.Errorf("rename detection: read blob %s: %w", short(h), err)
+	}
+	d.sizes[h] = n
+	return n, nil
 }
 
 func (d *renamer) chunksOf(h plumbing.Hash) (review.Chunks, error) {
 	if c, ok := d.chunks[h]; ok {
 		return c, nil
 	}
-	b, err := d.read(h)
+	b, err := readBlobFrom(d.st, h)
 	if err != nil {
 		return review.Chunks{}, fmt.Errorf("rename detection: read blob %s: %w", short(h), err)
 	}

@@ -488,7 +488,7 @@ func (r *Repo) CommitDiff(hash string) (string, error) {
 	r.io.Lock()
 	defer r.io.Unlock()
 	ctx := context.Background()
-	changes, err := diffTrees(ctx, from, to)
+	changes, err := diffTrees(ctx, r.Git.Storer, from, to)
 	if err != nil {
 		return "", fmt.Errorf("diff %s: %w", short(c.Hash), err)
 	}
