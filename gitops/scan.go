@@ -218,6 +218,10 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 		}
 	}
 	in.ForkCommitTouches = r.touches
+	in.PathExists = func(commit, p string) (bool, error) {
+		e, err := r.entryAt(plumbing.NewHash(commit), p)
+		return e != "", err
+	}
 	in.ForkCommitChanges = func(h string) ([]review.TreeChange, error) {
 		n, err := r.node(plumbing.NewHash(h))
 		if err != nil {

@@ -324,6 +324,24 @@ func (c *classifier) classify(u *UpstreamCommit, keys []string) (Commit, error) 
 		}
 		cm.Files = append(cm.Files, v.fc)
 	}
+	// git's directory rename detection can add conflicts beyond the files u changes
+	m := u.MergeBase
+	if m == "" {
+		m = c.in.Base
+	}
+	forkM := c.forkAt[m]
+	if forkM == nil {
+		forkM = c.forkB
+	}
+	dc, err := c.dirRenameConflicts(u, forkM)
+	if err != nil {
+		return cm, err
+	}
+	for _, k := range dc {
+		applied, conflict = false, true
+		cm.Conflicts = append(cm.Conflicts, k)
+		cm.Reasons = append(cm.Reasons, k.Path+": "+k.Kind+" conflict ("+k.Detail+")")
+	}
 	switch {
 	case applied:
 		cm.Risk = RiskApplied

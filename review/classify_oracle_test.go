@@ -375,3 +375,116 @@ func TestEmptyFileMovesAreNotRenames(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectoryRenamesAgreeWithGit: upstream commits that move whole folders (all at once,
+// split between two places with and without a majority, a nested folder, into the top folder,
+// with edits, or leaving a file behind), against forks that added files in those folders or
+// elsewhere, or moved a file out themselves; git's directory rename detection decides, and
+// forkreview must agree with it commit by commit.
+func TestDirectoryRenamesAgreeWithGit(t *testing.T) {
+	needGit(t)
+	content := func(tag string, n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "%s line %d of a file that is long enough to be recognised when moved\n", tag, i)
+		}
+		return b.String()
+	}
+	total, conflicts := 0, 0
+	for seed := int64(1); seed <= 40; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		r := fixture.New(t)
+		files := fixture.Files{}
+		for _, p := range []string{"A/a1.go", "A/a2.go", "A/a3.go", "A/a4.go", "A/sub/s1.go", "A/sub/s2.go", "C/c1.go", "C/c2.go", "top.go"} {
+			files[p] = content(p, 6+rng.Intn(6))
+		}
+		r.Commit("initial", files)
+		r.Tag("v1", true, "")
+		moves := []func(){
+			func() { // the whole folder, at once
+				for _, p := range []string{"A/a1.go", "A/a2.go", "A/a3.go", "A/a4.go", "A/sub/s1.go", "A/sub/s2.go"} {
+					r.Rename(p, "B/"+strings.TrimPrefix(p, "A/"))
+				}
+				r.Commit("move A to B", nil)
+			},
+			func() { // split between two places: a tie
+				r.Rename("A/a1.go", "B/a1.go")
+				r.Rename("A/a2.go", "B/a2.go")
+				r.Rename("A/a3.go", "E/a3.go")
+				r.Rename("A/a4.go", "E/a4.go")
+				r.Commit("split A", nil)
+			},
+			func() { // split with a majority, and an edit on the way
+				r.Rename("A/a1.go", "B/a1.go")
+				r.Rename("A/a2.go", "B/a2.go")
+				r.Rename("A/a3.go", "B/a3.go")
+				r.Rename("A/a4.go", "E/a4.go")
+				r.Commit("mostly to B", fixture.Files{"B/a1.go": files["A/a1.go"] + "one more line\n"})
+			},
+			func() { // a nested folder
+				r.Rename("A/sub/s1.go", "X/sub/s1.go")
+				r.Rename("A/sub/s2.go", "X/sub/s2.go")
+				r.Commit("move A/sub to X/sub", nil)
+			},
+			func() { // into the top folder
+				r.Rename("C/c1.go", "c1.go")
+				r.Rename("C/c2.go", "c2.go")
+				r.Commit("flatten C", nil)
+			},
+			func() { // a file stays behind: the folder is not removed
+				r.Rename("C/c1.go", "D/c1.go")
+				r.Commit("move c1 only", nil)
+			},
+		}
+		k := rng.Intn(len(moves))
+		moves[k]()
+		if rng.Intn(2) == 0 {
+			r.Commit("unrelated", fixture.Files{"top.go": files["top.go"] + "tail\n"})
+		}
+		r.Tag("v2", true, "")
+		r.Branch("fork", "v1")
+		r.Checkout("fork")
+		forkFiles := fixture.Files{}
+		for _, p := range []string{"A/fork.go", "A/sub/fork.go", "C/fork.go", "A/deeper/new.go", "F/fork.go"} {
+			if rng.Intn(2) == 0 {
+				forkFiles[p] = content("fork "+p, 3)
+			}
+		}
+		if len(forkFiles) == 0 {
+			forkFiles["F/fork.go"] = content("fork", 3)
+		}
+		r.Commit("fork: add files", forkFiles)
+		switch rng.Intn(4) {
+		case 0:
+			r.Rename("A/a4.go", "F/a4.go")
+			r.Commit("fork: move a4 out", nil)
+		case 1: // a file the fork moves into a folder upstream moves away moves along too
+			r.Rename("C/c2.go", "A/c2.go")
+			r.Commit("fork: move c2 into A", nil)
+		}
+		got := scanRepo(t, r.Dir, "fork", "v1", "v2")
+		want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
+		for _, c := range got {
+			total++
+			if want[c.Hash] == "conflict" {
+				conflicts++
+			}
+			if verdict(c.Risk) != want[c.Hash] {
+				t.Errorf("seed %d (%s), %q: forkreview %s %q, git %s; the fork added %v", seed, c.Subject, c.Subject, c.Risk, c.Reasons, want[c.Hash], keys(forkFiles))
+			}
+		}
+	}
+	t.Logf("%d upstream commits, %d of them conflicts for git", total, conflicts)
+	if conflicts == 0 {
+		t.Error("no scenario made git report a conflict")
+	}
+}
+
+func keys(f fixture.Files) []string {
+	var ks []string
+	for k := range f {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

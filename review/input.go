@@ -69,6 +69,9 @@ type Input struct {
 	// ForkCommitTouches reports cheaply whether a fork commit changed a path (against its
 	// first parent), so that only likely candidates are diffed whole.
 	ForkCommitTouches func(hash, path string) (bool, error)
+	// PathExists reports whether a file or folder is in a commit's tree; the classifier asks it
+	// for git's directory rename detection. Nil turns that off.
+	PathExists func(commit, path string) (bool, error)
 	// Commits are the upstream commits of the range, oldest first in topological order.
 	Commits []UpstreamCommit
 	// ModulePath is the fork's Go module path (go.mod at F), for API drift; "" when none.
