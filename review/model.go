@@ -116,8 +116,10 @@ type FileChange struct {
 type Conflict struct {
 	Path string `json:"path"`
 	// Kind is "content" for overlapping line changes, or the tree-level outcome git reports:
-	// "modify/delete", "delete/modify", "add/add", "rename/delete", "rename/rename", "binary",
-	// "mode", "symlink".
+	// "modify/delete", "delete/modify", "add/add", "rename/delete", "rename/rename",
+	// "rename/add", "binary", "mode", "symlink", "submodule", and from git's directory rename
+	// detection "file location" (Path is a file the fork added in a folder upstream moves
+	// away) and "directory rename split" (Path is the folder).
 	Kind string `json:"kind"`
 	// Detail says in words what a conflict other than "content" is ("the fork deleted the
 	// file; upstream modifies it"). An addition to schema 1.
