@@ -222,6 +222,9 @@ func (r *Repo) LoadWith(ctx context.Context, rg *Range, forkReady func(*review.I
 		e, err := r.entryAt(plumbing.NewHash(commit), p)
 		return e != "", err
 	}
+	in.FilesUnder = func(commit, dir string) (map[string]string, error) {
+		return r.filesUnder(plumbing.NewHash(commit), dir)
+	}
 	in.ForkCommitChanges = func(h string) ([]review.TreeChange, error) {
 		n, err := r.node(plumbing.NewHash(h))
 		if err != nil {
@@ -287,6 +290,36 @@ func (r *Repo) touches(h, path string) (bool, error) {
 		return false, err
 	}
 	return a != b, nil
+}
+
+// filesUnder lists the files below folder dir of a commit (paths relative to dir, each with
+// its hash and mode), nil when the folder is absent.
+func (r *Repo) filesUnder(commit plumbing.Hash, dir string) (map[string]string, error) {
+	e, err := r.entryAt(commit, dir)
+	if err != nil || e == "" || !strings.HasSuffix(e, filemode.Dir.String()) {
+		return nil, err
+	}
+	st, release := r.reader()
+	defer release()
+	out := map[string]string{}
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		es, err := r.treeCache.get(st, h)
+		if err != nil {
+			return err
+		}
+		for _, x := range es {
+			if x.Mode == filemode.Dir {
+				if err := walk(x.Hash, prefix+x.Name+"/"); err != nil {
+					return err
+				}
+				continue
+			}
+			out[prefix+x.Name] = x.Hash.String() + x.Mode.String()
+		}
+		return nil
+	}
+	return out, walk(plumbing.NewHash(e[:40]), "")
 }
 
 // entryAt is the hash (with its mode) of path in a commit's tree, "" when absent. The trees

@@ -333,7 +333,7 @@ func (c *classifier) classify(u *UpstreamCommit, keys []string) (Commit, error) 
 	if forkM == nil {
 		forkM = c.forkB
 	}
-	dc, err := c.dirRenameConflicts(u, forkM)
+	dc, err := c.dirRenameConflicts(u, forkM, m)
 	if err != nil {
 		return cm, err
 	}

@@ -488,3 +488,73 @@ func keys(f fixture.Files) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+// TestForkDirectoryRenamesAgreeWithGit is the other direction: the fork moved a folder (whole,
+// split, nested), and upstream commits add files to it, edit its files, or work elsewhere.
+func TestForkDirectoryRenamesAgreeWithGit(t *testing.T) {
+	needGit(t)
+	content := func(tag string, n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "%s line %d of a file that is long enough to be recognised when moved\n", tag, i)
+		}
+		return b.String()
+	}
+	total, conflicts := 0, 0
+	for seed := int64(1); seed <= 30; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		r := fixture.New(t)
+		files := fixture.Files{}
+		for _, p := range []string{"A/a1.go", "A/sub/s1.go", "A/sub/s2.go", "C/c1.go", "C/c2.go", "C/c3.go", "top.go"} {
+			files[p] = content(p, 6+rng.Intn(6))
+		}
+		r.Commit("initial", files)
+		r.Tag("v1", true, "")
+		adds := []fixture.Files{
+			{"C/new.go": content("up C", 4)},
+			{"A/sub/new.go": content("up sub", 4)},
+			{"top2.go": content("up top", 4)},
+			{"C/c1.go": files["C/c1.go"] + "an upstream line\n"},
+			{"C/deep/new.go": content("up deep", 4)},
+		}
+		for _, k := range rng.Perm(len(adds))[:1+rng.Intn(2)] {
+			r.Commit(fmt.Sprintf("upstream change %d", k), adds[k])
+		}
+		r.Tag("v2", true, "")
+		r.Branch("fork", "v1")
+		r.Checkout("fork")
+		switch rng.Intn(4) {
+		case 0:
+			for _, p := range []string{"C/c1.go", "C/c2.go", "C/c3.go"} {
+				r.Rename(p, "G/"+strings.TrimPrefix(p, "C/"))
+			}
+			r.Commit("fork: move C to G", nil)
+		case 1:
+			r.Rename("C/c1.go", "G/c1.go")
+			r.Rename("C/c2.go", "H/c2.go")
+			r.Rename("C/c3.go", "I/c3.go")
+			r.Commit("fork: split C", nil)
+		case 2:
+			r.Rename("A/sub/s1.go", "Y/sub/s1.go")
+			r.Rename("A/sub/s2.go", "Y/sub/s2.go")
+			r.Commit("fork: move A/sub", nil)
+		default:
+			r.Commit("fork: elsewhere", fixture.Files{"F/fork.go": content("fork", 3)})
+		}
+		got := scanRepo(t, r.Dir, "fork", "v1", "v2")
+		want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
+		for _, c := range got {
+			total++
+			if want[c.Hash] == "conflict" {
+				conflicts++
+			}
+			if verdict(c.Risk) != want[c.Hash] {
+				t.Errorf("seed %d, %q: forkreview %s %q, git %s", seed, c.Subject, c.Risk, c.Reasons, want[c.Hash])
+			}
+		}
+	}
+	t.Logf("%d upstream commits, %d of them conflicts for git", total, conflicts)
+	if conflicts == 0 {
+		t.Error("no scenario made git report a conflict")
+	}
+}

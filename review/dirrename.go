@@ -14,8 +14,9 @@ import (
 // merge-ort.c and diffcore-rename.c (collect_rename_info, update_dir_rename_counts,
 // get_provisional_directory_renames, check_dir_renamed): no library models git's merge.
 //
-// Only u's side is modelled. The other direction (the fork moved a folder away and u adds a
-// file to it) would need the fork's side diffed against u^ for every commit.
+// Both directions are modelled: u moving a folder the fork added files to, and the fork having
+// moved a folder u adds files to. The fork's side relative to u^ is taken from its changes
+// since the merge base, for folders upstream left as they were there.
 
 const (
 	dirNotRelevant = iota
@@ -24,113 +25,244 @@ const (
 )
 
 // dirRenameConflicts returns the conflicts git's directory rename detection adds to the merge
-// of u into W(u). forkM is the fork's side (M..F, by base-side path).
-func (c *classifier) dirRenameConflicts(u *UpstreamCommit, forkM map[string]*TreeChange) ([]Conflict, error) {
+// of u into W(u): the fork's files in folders u moves away, and u's files in folders the fork
+// moved away. forkM is the fork's side (M..F, by base-side path), m its merge base.
+func (c *classifier) dirRenameConflicts(u *UpstreamCommit, forkM map[string]*TreeChange, m string) ([]Conflict, error) {
 	if c.in.PathExists == nil || len(u.Parents) == 0 {
 		return nil, nil
 	}
-	type rename struct{ from, to string }
-	var renames []rename
-	for _, tc := range u.Changes {
-		if tc.Status == StatusRenamed {
-			renames = append(renames, rename{tc.OldPath, tc.Path})
+	up, err := c.upstreamDirSide(u, forkM)
+	if err != nil {
+		return nil, err
+	}
+	fk, err := c.forkDirSide(u, forkM, m)
+	if err != nil {
+		return nil, err
+	}
+	upRenamed, upSplit := up.detect()
+	fkRenamed, fkSplit := fk.detect()
+	// handle_directory_level_conflicts: a folder both sides renamed is renamed by neither
+	for d := range upRenamed {
+		if _, ok := fkRenamed[d]; ok {
+			delete(upRenamed, d)
+			delete(fkRenamed, d)
 		}
 	}
-	if len(renames) == 0 {
-		return nil, nil // no counts: no folder can be renamed
+	var out []Conflict
+	for _, d := range upSplit {
+		out = append(out, Conflict{Path: d, Kind: "directory rename split",
+			Detail: "upstream moves the files of folder " + d + " to several places, none taking most of them; the fork added files there"})
 	}
-	parent := u.Parents[0]
+	for _, d := range fkSplit {
+		out = append(out, Conflict{Path: d, Kind: "directory rename split",
+			Detail: "the fork moved the files of folder " + d + " to several places, none taking most of them; upstream adds files there"})
+	}
+	for _, mv := range up.moves(upRenamed) {
+		out = append(out, Conflict{Path: mv.path, Kind: "file location",
+			Detail: "upstream moves folder " + mv.dir + " to " + displayDir(mv.to) + "; the fork added " + mv.path + " there, which git would move to " + mv.moved})
+	}
+	for _, mv := range fk.moves(fkRenamed) {
+		out = append(out, Conflict{Path: mv.path, Kind: "file location",
+			Detail: "the fork moved folder " + mv.dir + " to " + displayDir(mv.to) + "; upstream adds " + mv.path + " there, which git would move to " + mv.moved})
+	}
+	return out, nil
+}
 
+type dirRename struct{ from, to string }
+
+// dirSide is one side of the merge, for directory rename detection: the renames it made
+// relative to u^, which folders it removed (of those asked about), and the files the other
+// side adds relative to u^ in removed folders.
+type dirSide struct {
+	renames []dirRename
+	removed map[string]bool
+	added   []string
+	self    map[string]bool // removed folders that directly hold an added file
+}
+
+// upstreamDirSide is u's side: its renames, the folders it empties, and the fork's added files.
+func (c *classifier) upstreamDirSide(u *UpstreamCommit, forkM map[string]*TreeChange) (*dirSide, error) {
+	s := &dirSide{removed: map[string]bool{}, self: map[string]bool{}}
+	for _, tc := range u.Changes {
+		if tc.Status == StatusRenamed {
+			s.renames = append(s.renames, dirRename{tc.OldPath, tc.Path})
+		}
+	}
+	if len(s.renames) == 0 {
+		return s, nil // no counts: no folder can be renamed
+	}
 	// The folders u removed: those that held a file u deleted or moved, and hold nothing now.
-	removed := map[string]bool{}
 	for _, tc := range u.Changes {
 		if tc.Status != StatusDeleted && tc.Status != StatusRenamed {
 			continue
 		}
-		for d := path.Dir(tc.oldSidePath()); d != "."; d = path.Dir(d) {
-			if _, seen := removed[d]; seen {
+		for d := dirOf(tc.oldSidePath()); d != ""; d = dirOf(d) {
+			if _, seen := s.removed[d]; seen {
 				continue
 			}
 			there, err := c.in.PathExists(u.Hash, d)
 			if err != nil {
 				return nil, err
 			}
-			removed[d] = !there
+			s.removed[d] = !there
 		}
 	}
+	var added []string
+	for _, fc := range forkM {
+		if fc.Status == StatusAdded || fc.Status == StatusRenamed {
+			added = append(added, fc.Path)
+		}
+	}
+	return s, c.collectAdded(s, added, u.Parents[0])
+}
 
-	anyRemoved := false
-	for _, r := range removed {
-		anyRemoved = anyRemoved || r
+// forkDirSide is the fork's side: its renames, the folders it emptied (see goneFromW), and u's
+// added files.
+func (c *classifier) forkDirSide(u *UpstreamCommit, forkM map[string]*TreeChange, m string) (*dirSide, error) {
+	s := &dirSide{removed: map[string]bool{}, self: map[string]bool{}}
+	var added []string
+	addedDirs := map[string]bool{}
+	for _, tc := range u.Changes {
+		if tc.Status == StatusAdded || tc.Status == StatusRenamed {
+			added = append(added, tc.Path)
+			addedDirs[dirOf(tc.Path)] = true
+		}
 	}
-	if !anyRemoved {
-		return nil, nil
+	if len(added) == 0 {
+		return s, nil
 	}
-	inRemoved := func(p string) bool {
-		for d := dirOf(p); d != ""; d = dirOf(d) {
-			if removed[d] {
+	underAdded := func(d string) bool { // d or a folder above it directly holds one of u's files
+		for ; d != ""; d = dirOf(d) {
+			if addedDirs[d] {
 				return true
 			}
 		}
 		return false
 	}
-
-	// The files the fork adds relative to u^ (added or moved there by the fork) in removed
-	// folders, and the removed folders that directly hold one: those are relevant for
-	// themselves.
-	var added []string
-	self := map[string]bool{}
+	parent := u.Parents[0]
 	for _, fc := range forkM {
-		if fc.Status != StatusAdded && fc.Status != StatusRenamed {
+		if fc.Status != StatusDeleted && fc.Status != StatusRenamed {
 			continue
 		}
-		p := fc.Path
+		if fc.Status == StatusRenamed {
+			s.renames = append(s.renames, dirRename{fc.OldPath, fc.Path})
+		}
+		for d := dirOf(fc.oldSidePath()); d != ""; d = dirOf(d) {
+			if _, seen := s.removed[d]; seen || !underAdded(d) {
+				continue
+			}
+			gone, err := c.goneFromW(d, parent, m, forkM)
+			if err != nil {
+				return nil, err
+			}
+			s.removed[d] = gone
+		}
+	}
+	if len(s.renames) == 0 {
+		return s, nil
+	}
+	return s, c.collectAdded(s, added, parent)
+}
+
+// goneFromW reports whether folder d of u^ is gone from W(u), the merge of the fork and u^:
+// the fork no longer has it, upstream added nothing to it since the merge base, and every file
+// upstream changed there the fork moved (a file the fork deleted but upstream changed stays,
+// as a modify/delete conflict).
+func (c *classifier) goneFromW(d, parent, m string, forkM map[string]*TreeChange) (bool, error) {
+	if c.in.FilesUnder == nil {
+		return false, nil
+	}
+	inFork, err := c.in.PathExists(c.in.Fork, d)
+	if err != nil || inFork {
+		return false, err
+	}
+	now, err := c.in.FilesUnder(parent, d)
+	if err != nil || len(now) == 0 {
+		return false, err
+	}
+	then, err := c.in.FilesUnder(m, d)
+	if err != nil {
+		return false, err
+	}
+	for p, e := range now {
+		was, ok := then[p]
+		if !ok {
+			return false, nil // upstream added it: the merge keeps it
+		}
+		if was != e {
+			if fc := forkM[d+"/"+p]; fc == nil || fc.Status != StatusRenamed {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// collectAdded keeps the added files that are new relative to u^ and lie in removed folders,
+// and marks the removed folders that directly hold one.
+func (c *classifier) collectAdded(s *dirSide, added []string, parent string) error {
+	inRemoved := func(p string) bool {
+		for d := dirOf(p); d != ""; d = dirOf(d) {
+			if s.removed[d] {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range added {
 		if !inRemoved(p) || c.rules.Ignored(p) {
 			continue
 		}
 		there, err := c.in.PathExists(parent, p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if there {
 			continue
 		}
-		added = append(added, p)
-		if d := path.Dir(p); removed[d] {
-			self[d] = true
+		s.added = append(s.added, p)
+		if d := dirOf(p); s.removed[d] {
+			s.self[d] = true
 		}
 	}
-	if len(self) == 0 {
-		return nil, nil // nothing of the fork's is in a removed folder
-	}
-	sort.Strings(added)
-	relevance := func(d string) int {
-		if self[d] {
-			return dirRelevantForSelf
-		}
-		for a := path.Dir(d); a != "."; a = path.Dir(a) {
-			if removed[a] && self[a] {
-				return dirRelevantForAncestor
-			}
-		}
-		return dirNotRelevant
-	}
+	sort.Strings(s.added)
+	return nil
+}
 
-	// update_dir_rename_counts, for every rename of u
+func (s *dirSide) relevance(d string) int {
+	if s.self[d] {
+		return dirRelevantForSelf
+	}
+	for a := dirOf(d); a != ""; a = dirOf(a) {
+		if s.removed[a] && s.self[a] {
+			return dirRelevantForAncestor
+		}
+	}
+	return dirNotRelevant
+}
+
+// detect is update_dir_rename_counts over the side's renames, then
+// get_provisional_directory_renames: each relevant removed folder goes to its unique most
+// common destination; a tie is a split.
+func (s *dirSide) detect() (renamed map[string]string, split []string) {
+	renamed = map[string]string{}
+	if len(s.self) == 0 {
+		return renamed, nil
+	}
 	counts := map[string]map[string]int{}
-	for _, r := range renames {
+	for _, r := range s.renames {
 		oldDir, newDir := r.from, r.to
 		first := true
 		for {
 			oldSub, newSub := path.Base(oldDir), path.Base(newDir)
 			oldDir, newDir = dirOf(oldDir), dirOf(newDir)
-			if oldDir == "" || !removed[oldDir] {
-				break // only folders u removed count
+			if oldDir == "" || !s.removed[oldDir] {
+				break // only removed folders count
 			}
 			if !first && oldSub != newSub {
 				break // a/b/c/f -> a/x/c/f says a/b/c -> a/x/c and a/b -> a/x, not a -> a
 			}
-			flag := relevance(oldDir)
+			flag := s.relevance(oldDir)
 			if flag == dirRelevantForSelf || first {
 				if counts[oldDir] == nil {
 					counts[oldDir] = map[string]int{}
@@ -143,18 +275,13 @@ func (c *classifier) dirRenameConflicts(u *UpstreamCommit, forkM map[string]*Tre
 			}
 		}
 	}
-
-	// get_provisional_directory_renames: the unique most common destination of each relevant
-	// removed folder; a tie is a conflict
-	var out []Conflict
-	renamed := map[string]string{}
 	dirs := make([]string, 0, len(counts))
 	for d := range counts {
 		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
 	for _, d := range dirs {
-		if !removed[d] || relevance(d) == dirNotRelevant {
+		if s.relevance(d) == dirNotRelevant {
 			continue
 		}
 		best, max, tie := "", 0, false
@@ -166,25 +293,24 @@ func (c *classifier) dirRenameConflicts(u *UpstreamCommit, forkM map[string]*Tre
 				tie = true
 			}
 		}
-		if max == 0 {
-			continue
+		switch {
+		case max == 0:
+		case tie:
+			split = append(split, d)
+		default:
+			renamed[d] = best
 		}
-		if both, err := c.forkRenamedDir(forkM, d); err != nil {
-			return nil, err
-		} else if both {
-			continue // the fork moved the folder too: git drops a folder both sides renamed
-		}
-		if tie {
-			out = append(out, Conflict{Path: d, Kind: "directory rename split",
-				Detail: "upstream moves the files of folder " + d + " to several places, none taking most of them; the fork added files there"})
-			continue
-		}
-		renamed[d] = best
 	}
+	return renamed, split
+}
 
-	// check_dir_renamed: each file the fork added under a renamed folder (the deepest one) would
-	// be moved, and git reports it
-	for _, p := range added {
+type dirMove struct{ path, dir, to, moved string }
+
+// moves is check_dir_renamed for each added file: the deepest renamed folder above it, and
+// where git would move the file.
+func (s *dirSide) moves(renamed map[string]string) []dirMove {
+	var out []dirMove
+	for _, p := range s.added {
 		for d := dirOf(p); d != ""; d = dirOf(d) {
 			to, ok := renamed[d]
 			if !ok {
@@ -194,12 +320,11 @@ func (c *classifier) dirRenameConflicts(u *UpstreamCommit, forkM map[string]*Tre
 			if to == "" {
 				moved = strings.TrimPrefix(p, d+"/")
 			}
-			out = append(out, Conflict{Path: p, Kind: "file location",
-				Detail: "upstream moves folder " + d + " to " + displayDir(to) + "; the fork added " + p + " there, which git would move to " + moved})
+			out = append(out, dirMove{p, d, to, moved})
 			break
 		}
 	}
-	return out, nil
+	return out
 }
 
 // dirOf is the folder of p, "" at the top.
@@ -215,21 +340,4 @@ func displayDir(d string) string {
 		return "the top folder"
 	}
 	return d
-}
-
-// forkRenamedDir reports whether the fork moved folder d away too: it moved files out of it
-// and the folder is gone from the fork.
-func (c *classifier) forkRenamedDir(forkM map[string]*TreeChange, d string) (bool, error) {
-	moved := false
-	for _, fc := range forkM {
-		if fc.Status == StatusRenamed && dirOf(fc.OldPath) == d {
-			moved = true
-			break
-		}
-	}
-	if !moved {
-		return false, nil
-	}
-	there, err := c.in.PathExists(c.in.Fork, d)
-	return !there, err
 }

@@ -72,6 +72,9 @@ type Input struct {
 	// PathExists reports whether a file or folder is in a commit's tree; the classifier asks it
 	// for git's directory rename detection. Nil turns that off.
 	PathExists func(commit, path string) (bool, error)
+	// FilesUnder lists the files below a folder of a commit, by path relative to the folder,
+	// each with an opaque id of its content and mode; nil when the folder is absent.
+	FilesUnder func(commit, dir string) (map[string]string, error)
 	// Commits are the upstream commits of the range, oldest first in topological order.
 	Commits []UpstreamCommit
 	// ModulePath is the fork's Go module path (go.mod at F), for API drift; "" when none.

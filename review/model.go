@@ -118,8 +118,8 @@ type Conflict struct {
 	// Kind is "content" for overlapping line changes, or the tree-level outcome git reports:
 	// "modify/delete", "delete/modify", "add/add", "rename/delete", "rename/rename",
 	// "rename/add", "binary", "mode", "symlink", "submodule", and from git's directory rename
-	// detection "file location" (Path is a file the fork added in a folder upstream moves
-	// away) and "directory rename split" (Path is the folder).
+	// detection "file location" (Path is a file one side adds in a folder the other side
+	// moved away) and "directory rename split" (Path is the folder).
 	Kind string `json:"kind"`
 	// Detail says in words what a conflict other than "content" is ("the fork deleted the
 	// file; upstream modifies it"). An addition to schema 1.
