@@ -325,14 +325,7 @@ func (c *classifier) classify(u *UpstreamCommit, keys []string) (Commit, error) 
 		cm.Files = append(cm.Files, v.fc)
 	}
 	// git's directory rename detection can add conflicts beyond the files u changes
-	m := u.MergeBase
-	if m == "" {
-		m = c.in.Base
-	}
-	forkM := c.forkAt[m]
-	if forkM == nil {
-		forkM = c.forkB
-	}
+	forkM, m := c.forkSide(u)
 	dc, err := c.dirRenameConflicts(u, forkM, m)
 	if err != nil {
 		return cm, err
@@ -381,6 +374,19 @@ func (c *classifier) classify(u *UpstreamCommit, keys []string) (Commit, error) 
 	return cm, nil
 }
 
+// forkSide is the fork's side of W(u): its changes since the merge base M of the fork and u^
+// (by base-side path), and M.
+func (c *classifier) forkSide(u *UpstreamCommit) (map[string]*TreeChange, string) {
+	m := u.MergeBase
+	if m == "" {
+		m = c.in.Base
+	}
+	if forkM := c.forkAt[m]; forkM != nil {
+		return forkM, m
+	}
+	return c.forkB, m
+}
+
 // file judges one file change of u: git's outcome of applying it on W(u), then, when it merges
 // cleanly, how near it comes to the fork's own changes.
 func (c *classifier) file(u *UpstreamCommit, tc *TreeChange, key string) (fileVerdict, error) {
@@ -398,14 +404,7 @@ func (c *classifier) file(u *UpstreamCommit, tc *TreeChange, key string) (fileVe
 	}
 
 	// git's outcome on W(u)
-	m := u.MergeBase
-	if m == "" {
-		m = c.in.Base
-	}
-	forkM := c.forkAt[m]
-	if forkM == nil {
-		forkM = c.forkB
-	}
+	forkM, _ := c.forkSide(u)
 	w, err := c.wState(forkM[key], tc, oldB)
 	if err != nil {
 		return v, err

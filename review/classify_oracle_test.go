@@ -383,20 +383,13 @@ func TestEmptyFileMovesAreNotRenames(t *testing.T) {
 // forkreview must agree with it commit by commit.
 func TestDirectoryRenamesAgreeWithGit(t *testing.T) {
 	needGit(t)
-	content := func(tag string, n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "%s line %d of a file that is long enough to be recognised when moved\n", tag, i)
-		}
-		return b.String()
-	}
 	total, conflicts := 0, 0
 	for seed := int64(1); seed <= 40; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		r := fixture.New(t)
 		files := fixture.Files{}
 		for _, p := range []string{"A/a1.go", "A/a2.go", "A/a3.go", "A/a4.go", "A/sub/s1.go", "A/sub/s2.go", "C/c1.go", "C/c2.go", "top.go"} {
-			files[p] = content(p, 6+rng.Intn(6))
+			files[p] = movable(p, 6+rng.Intn(6))
 		}
 		r.Commit("initial", files)
 		r.Tag("v1", true, "")
@@ -447,11 +440,11 @@ func TestDirectoryRenamesAgreeWithGit(t *testing.T) {
 		forkFiles := fixture.Files{}
 		for _, p := range []string{"A/fork.go", "A/sub/fork.go", "C/fork.go", "A/deeper/new.go", "F/fork.go"} {
 			if rng.Intn(2) == 0 {
-				forkFiles[p] = content("fork "+p, 3)
+				forkFiles[p] = movable("fork "+p, 3)
 			}
 		}
 		if len(forkFiles) == 0 {
-			forkFiles["F/fork.go"] = content("fork", 3)
+			forkFiles["F/fork.go"] = movable("fork", 3)
 		}
 		r.Commit("fork: add files", forkFiles)
 		switch rng.Intn(4) {
@@ -462,22 +455,41 @@ func TestDirectoryRenamesAgreeWithGit(t *testing.T) {
 			r.Rename("C/c2.go", "A/c2.go")
 			r.Commit("fork: move c2 into A", nil)
 		}
-		got := scanRepo(t, r.Dir, "fork", "v1", "v2")
-		want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
-		for _, c := range got {
-			total++
-			if want[c.Hash] == "conflict" {
-				conflicts++
-			}
-			if verdict(c.Risk) != want[c.Hash] {
-				t.Errorf("seed %d (%s), %q: forkreview %s %q, git %s; the fork added %v", seed, c.Subject, c.Subject, c.Risk, c.Reasons, want[c.Hash], keys(forkFiles))
-			}
-		}
+		n, k := compareWithGit(t, r.Dir, fmt.Sprintf("seed %d (the fork added %v)", seed, keys(forkFiles)))
+		total, conflicts = total+n, conflicts+k
 	}
 	t.Logf("%d upstream commits, %d of them conflicts for git", total, conflicts)
 	if conflicts == 0 {
 		t.Error("no scenario made git report a conflict")
 	}
+}
+
+// movable is the content of a file of n lines that rename detection recognises when it moves.
+func movable(tag string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%s line %d of a file that is long enough to be recognised when moved\n", tag, i)
+	}
+	return b.String()
+}
+
+// compareWithGit classifies v1..v2 against the branch fork in dir and reports every commit
+// whose verdict differs from git's; it returns how many commits there were and how many git
+// found in conflict.
+func compareWithGit(t *testing.T, dir, what string) (commits, conflicts int) {
+	t.Helper()
+	got := scanRepo(t, dir, "fork", "v1", "v2")
+	want := gitVerdicts(t, dir, "fork", "v1", "v2")
+	for _, c := range got {
+		commits++
+		if want[c.Hash] == "conflict" {
+			conflicts++
+		}
+		if verdict(c.Risk) != want[c.Hash] {
+			t.Errorf("%s, %q: forkreview %s %q, git %s", what, c.Subject, c.Risk, c.Reasons, want[c.Hash])
+		}
+	}
+	return commits, conflicts
 }
 
 func keys(f fixture.Files) []string {
@@ -493,29 +505,22 @@ func keys(f fixture.Files) []string {
 // split, nested), and upstream commits add files to it, edit its files, or work elsewhere.
 func TestForkDirectoryRenamesAgreeWithGit(t *testing.T) {
 	needGit(t)
-	content := func(tag string, n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "%s line %d of a file that is long enough to be recognised when moved\n", tag, i)
-		}
-		return b.String()
-	}
 	total, conflicts := 0, 0
 	for seed := int64(1); seed <= 30; seed++ {
 		rng := rand.New(rand.NewSource(seed))
 		r := fixture.New(t)
 		files := fixture.Files{}
 		for _, p := range []string{"A/a1.go", "A/sub/s1.go", "A/sub/s2.go", "C/c1.go", "C/c2.go", "C/c3.go", "top.go"} {
-			files[p] = content(p, 6+rng.Intn(6))
+			files[p] = movable(p, 6+rng.Intn(6))
 		}
 		r.Commit("initial", files)
 		r.Tag("v1", true, "")
 		adds := []fixture.Files{
-			{"C/new.go": content("up C", 4)},
-			{"A/sub/new.go": content("up sub", 4)},
-			{"top2.go": content("up top", 4)},
+			{"C/new.go": movable("up C", 4)},
+			{"A/sub/new.go": movable("up sub", 4)},
+			{"top2.go": movable("up top", 4)},
 			{"C/c1.go": files["C/c1.go"] + "an upstream line\n"},
-			{"C/deep/new.go": content("up deep", 4)},
+			{"C/deep/new.go": movable("up deep", 4)},
 		}
 		for _, k := range rng.Perm(len(adds))[:1+rng.Intn(2)] {
 			r.Commit(fmt.Sprintf("upstream change %d", k), adds[k])
@@ -539,19 +544,10 @@ func TestForkDirectoryRenamesAgreeWithGit(t *testing.T) {
 			r.Rename("A/sub/s2.go", "Y/sub/s2.go")
 			r.Commit("fork: move A/sub", nil)
 		default:
-			r.Commit("fork: elsewhere", fixture.Files{"F/fork.go": content("fork", 3)})
+			r.Commit("fork: elsewhere", fixture.Files{"F/fork.go": movable("fork", 3)})
 		}
-		got := scanRepo(t, r.Dir, "fork", "v1", "v2")
-		want := gitVerdicts(t, r.Dir, "fork", "v1", "v2")
-		for _, c := range got {
-			total++
-			if want[c.Hash] == "conflict" {
-				conflicts++
-			}
-			if verdict(c.Risk) != want[c.Hash] {
-				t.Errorf("seed %d, %q: forkreview %s %q, git %s", seed, c.Subject, c.Risk, c.Reasons, want[c.Hash])
-			}
-		}
+		n, k := compareWithGit(t, r.Dir, fmt.Sprintf("seed %d", seed))
+		total, conflicts = total+n, conflicts+k
 	}
 	t.Logf("%d upstream commits, %d of them conflicts for git", total, conflicts)
 	if conflicts == 0 {

@@ -34,13 +34,7 @@ type triple struct {
 }
 
 func TestAgainstGitMergeFile(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not found in PATH; the differential test against git merge-file needs it")
-	}
-	if testing.Short() {
-		t.Skip("differential test against git merge-file skipped in -short mode")
-	}
+	git := gitBinary(t, "git merge-file")
 	r := rand.New(rand.NewSource(oracleSeed))
 	cases := make([]triple, oracleCases)
 	for k := range cases {
@@ -141,6 +135,20 @@ func TestAgainstGitMergeFile(t *testing.T) {
 	if float64(exact)/n < 0.96 {
 		t.Errorf("output is byte-identical to git merge-file in only %d of %d cases (want at least 96%%)", exact, len(cases))
 	}
+}
+
+// gitBinary is the path of the git CLI for a differential test against command; the test is
+// skipped without git, and in -short mode.
+func gitBinary(t *testing.T, command string) string {
+	t.Helper()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skipf("git not found in PATH; the differential test against %s needs it", command)
+	}
+	if testing.Short() {
+		t.Skipf("differential test against %s skipped in -short mode", command)
+	}
+	return git
 }
 
 // runGitMergeFile runs `git merge-file -p` on one triple, outside any
@@ -360,13 +368,7 @@ func genTriple(r *rand.Rand) triple {
 // the added and deleted line counts must always match (both diffs are
 // minimal), the hunks themselves nearly always.
 func TestDiffAgainstGit(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not found in PATH; the differential test against git diff needs it")
-	}
-	if testing.Short() {
-		t.Skip("differential test against git diff skipped in -short mode")
-	}
+	git := gitBinary(t, "git diff")
 	r := rand.New(rand.NewSource(oracleSeed + 1))
 	dir := t.TempDir()
 	const pairs = 600
@@ -404,13 +406,7 @@ func TestDiffAgainstGit(t *testing.T) {
 // does, with `git diff --diff-algorithm=histogram` on generated pairs, ambiguous ones included
 // (a tiny alphabet, lines that recur in every Go file): they must agree hunk for hunk.
 func TestHistogramAgainstGit(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not found in PATH; the differential test against git diff needs it")
-	}
-	if testing.Short() {
-		t.Skip("differential test against git diff skipped in -short mode")
-	}
+	git := gitBinary(t, "git diff")
 	r := rand.New(rand.NewSource(oracleSeed + 2))
 	dir := t.TempDir()
 	const pairs = 800

@@ -16,13 +16,7 @@ import (
 // classifier does, and compares with `git merge-tree`, whose merge-ort diffs with the
 // histogram algorithm: the clean/conflict outcome and the merged text, markers included.
 func TestHistogramMergeAgainstMergeTree(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git not found in PATH; the differential test against git merge-tree needs it")
-	}
-	if testing.Short() {
-		t.Skip("differential test against git merge-tree skipped in -short mode")
-	}
+	git := gitBinary(t, "git merge-tree")
 	dir := t.TempDir()
 	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "HOME="+dir,
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org",
