@@ -1,5 +1,7 @@
 package review
 
+import "slices"
+
 // MaxScore is git's MAX_SCORE: rename scores run from 0 to MaxScore, and git's default
 // minimum for a rename is half of it (50%).
 const MaxScore = 60000
@@ -10,8 +12,9 @@ const MaxScore = 60000
 // implementation (go-git's rename detection uses JGit's similarity index, which scores
 // differently), and forkreview pairs renames and prints similarity as git does.
 type Chunks struct {
-	Size   int               // the content's size in bytes
-	counts map[uint32]uint64 // chunk hash -> bytes
+	Size   int      // the content's size in bytes
+	hashes []uint32 // the chunk hashes, sorted, each once
+	bytes  []uint64 // per hash: the bytes of its chunks
 }
 
 // NewChunks is diffcore-delta's hash_chars.
@@ -40,7 +43,15 @@ func NewChunks(b []byte) Chunks {
 	if n > 0 {
 		out[(acc1+acc2*0x61)%hashBase] += n
 	}
-	return Chunks{Size: len(b), counts: out}
+	c := Chunks{Size: len(b), hashes: make([]uint32, 0, len(out)), bytes: make([]uint64, len(out))}
+	for h := range out {
+		c.hashes = append(c.hashes, h)
+	}
+	slices.Sort(c.hashes)
+	for i, h := range c.hashes {
+		c.bytes[i] = out[h]
+	}
+	return c
 }
 
 // Similarity is git's estimate_similarity once the sizes have passed its check (see
@@ -51,8 +62,17 @@ func Similarity(src, dst Chunks) int {
 		return 0
 	}
 	var copied uint64
-	for h, n := range src.counts {
-		copied += min(n, dst.counts[h])
+	for i, j := 0, 0; i < len(src.hashes) && j < len(dst.hashes); { // diffcore_count_changes
+		switch a, b := src.hashes[i], dst.hashes[j]; {
+		case a < b:
+			i++
+		case a > b:
+			j++
+		default:
+			copied += min(src.bytes[i], dst.bytes[j])
+			i++
+			j++
+		}
 	}
 	return int(copied * MaxScore / uint64(size))
 }
