@@ -16,7 +16,7 @@ import (
 //
 // Both directions are modelled: u moving a folder the fork added files to, and the fork having
 // moved a folder u adds files to. The fork's side relative to u^ is taken from its changes
-// since the merge base, for folders upstream left as they were there.
+// since the merge base (see goneFromW).
 
 const (
 	dirNotRelevant = iota
