@@ -252,6 +252,10 @@ func (c *classifier) apiDrift(tc *TreeChange, oldB, newB []byte) (reasons, names
 	pkg := path.Base(ip)
 	for _, n := range godecl.APIChanged(of, nf) {
 		users := c.drift.refs[ip+"."+n]
+		if k := godecl.MethodKey(n); k != n {
+			// a method called through a variable is referred to as T.Name, whatever its receiver
+			users = mergeNames(users, c.drift.refs[ip+"."+k])
+		}
 		if len(users) == 0 {
 			continue
 		}
