@@ -828,7 +828,7 @@ func (u *ui) openNote() {
 func editable(note string) string {
 	var b strings.Builder
 	for _, r := range note {
-		if r == '\n' || r == '\t' || (r >= 0x20 && r != 0x7f && !(r >= 0x80 && r <= 0x9f)) && !isBidiControl(r) {
+		if r == '\n' || r == '\t' || (r >= 0x20 && r != 0x7f && !(r >= 0x80 && r <= 0x9f)) && !review.IsBidiControl(r) {
 			b.WriteRune(r)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/forkreview/forkreview/review"
 	"github.com/rivo/uniseg"
 )
 
@@ -49,7 +50,7 @@ func clean(s string) string {
 		case r == 0x7f:
 			b.WriteRune('\u2421') // ␡
 			col++
-		case r >= 0x80 && r <= 0x9f, isBidiControl(r):
+		case r >= 0x80 && r <= 0x9f, review.IsBidiControl(r):
 			b.WriteString("⟨U+")
 			const hex = "0123456789ABCDEF"
 			b.WriteByte(hex[r>>12&0xf])
@@ -76,10 +77,6 @@ func isPlain(s string) bool {
 		}
 	}
 	return true
-}
-
-func isBidiControl(r rune) bool {
-	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // tagEscape matches what tview could read as a style, region or URL tag: a '[', anything but

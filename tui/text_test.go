@@ -18,6 +18,7 @@ func TestClean(t *testing.T) {
 		{"del\x7f", "del␡"},
 		{"c1\u009b31m", "c1⟨U+009B⟩31m"},
 		{"bidi \u202eevil\u202c", "bidi ⟨U+202E⟩evil⟨U+202C⟩"},
+		{"marks \u200f\u061c", "marks ⟨U+200F⟩⟨U+061C⟩"},
 		{"crlf\r\nnext", "crlf\nnext"},
 		{"lone\rcr", "lone␍cr"},
 		{"a\tb\n\tc", "a   b\n    c"},

@@ -307,7 +307,7 @@ func writeByFeature(w io.Writer, rep *review.Report, color bool) error {
 // carriage returns, bells) and bytes that are not UTF-8 are shown as visible escapes instead
 // of acting.
 func termSafe(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 && utf8.ValidString(s) {
+	if strings.IndexFunc(s, review.IsControl) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder
@@ -320,18 +320,16 @@ func termSafe(s string) string {
 			fmt.Fprintf(&b, "\\x%02x", s[i])
 		case r == '\t':
 			b.WriteString("    ")
-		case isControl(r):
+		case r < 0x100 && review.IsControl(r):
 			fmt.Fprintf(&b, "\\x%02x", r)
+		case review.IsControl(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
 		default:
 			b.WriteRune(r)
 		}
 		i += n
 	}
 	return b.String()
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 func truncate(s string, n int) string {

@@ -232,6 +232,7 @@ func TestMarkdownEscapes(t *testing.T) {
 		"   leading":                 "leading",
 		"$5 ~x~":                     "\\$5 \\~x\\~",
 		"bidi \u202eevil":            "bidi \uFFFDevil",
+		"marks \u200f\u061c":         "marks \uFFFD\uFFFD",
 	} {
 		if got := mdInline(in); got != want {
 			t.Errorf("mdInline(%q) = %q, want %q", in, got, want)

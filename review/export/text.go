@@ -4,6 +4,8 @@ import (
 	"html"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/forkreview/forkreview/review"
 )
 
 // cleanText makes untrusted text safe to display anywhere: control characters (ANSI escape
@@ -38,7 +40,7 @@ func cleanText(s string, keepNewlines bool) string {
 			b.WriteRune('\u2421')
 		case r >= 0x80 && r < 0xa0:
 			b.WriteRune('\uFFFD')
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		case review.IsBidiControl(r):
 			b.WriteRune('\uFFFD')
 		default:
 			b.WriteRune(r)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/forkreview/forkreview/review"
 )
 
 // zwsp is a zero-width space, written as an entity so the Markdown source stays ASCII. Put
@@ -103,7 +105,7 @@ func invisible(r rune) bool {
 	switch {
 	case unicode.IsControl(r):
 		return true
-	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x2069, r == 0xFEFF, r == 0x00AD:
+	case review.IsBidiControl(r), r >= 0x200B && r <= 0x200D, r >= 0x2060 && r <= 0x2065, r == 0xFEFF, r == 0x00AD:
 		return true
 	}
 	return false

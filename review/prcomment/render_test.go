@@ -365,6 +365,7 @@ func TestNeutralize(t *testing.T) {
 		"3) item":                  "3\\) item",
 		"&amp; &#64;x":             "&amp;amp; &amp;#&#8203;64;x",
 		"a\u202eb\u200bc\x00d":     "abcd",
+		"a\u061cb\u200fc":          "abc",
 		"  spaced  out  ":          "spaced out",
 		"back\\slash":              "back\\\\slash",
 		"bad \xff utf8":            "bad \uFFFD utf8",
