@@ -241,16 +241,3 @@ func (r *Repo) Reviewer() string {
 	}
 	return mail
 }
-
-// commitMessageParts splits a commit message into subject and body like git: the subject is
-// the first paragraph joined into one line.
-func commitMessageParts(msg string) (subject, body string) {
-	msg = strings.ReplaceAll(msg, "\r\n", "\n")
-	msg = strings.TrimLeft(msg, "\n")
-	parts := strings.SplitN(msg, "\n\n", 2)
-	subject = strings.Join(strings.Fields(strings.ReplaceAll(parts[0], "\n", " ")), " ")
-	if len(parts) == 2 {
-		body = strings.TrimSpace(parts[1])
-	}
-	return subject, body
-}

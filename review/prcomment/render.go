@@ -19,39 +19,6 @@ import (
 // and edit it instead of adding another.
 const DefaultMarker = "<!-- forkreview -->"
 
-// MarkerFor returns a marker of its own for key, for a workflow that keeps several comments on
-// one pull request (one per fork branch, say): "<!-- forkreview:KEY -->". Characters other than
-// letters, digits, '.', '_', '/' and '-' in key become '_'; runs of '-' become one.
-func MarkerFor(key string) string {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(key) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '/':
-			b.WriteRune(r)
-		case r == '-':
-			if !strings.HasSuffix(b.String(), "-") {
-				b.WriteRune(r)
-			}
-		default:
-			b.WriteByte('_')
-		}
-	}
-	k := strings.TrimSuffix(b.String(), "-")
-	if k == "" {
-		return DefaultMarker
-	}
-	return "<!-- forkreview:" + k + " -->"
-}
-
-// validMarker reports whether m is one HTML comment on one line, as GitHub hides it.
-func validMarker(m string) bool {
-	inner, ok := strings.CutPrefix(m, "<!--")
-	if ok {
-		inner, ok = strings.CutSuffix(inner, "-->")
-	}
-	return ok && strings.TrimSpace(inner) != "" && !strings.Contains(inner, "--") && !strings.ContainsAny(inner, "\r\n<>")
-}
-
 // GitHubLimit is the most characters GitHub accepts in a comment.
 const GitHubLimit = 65536
 
@@ -66,9 +33,6 @@ type Options struct {
 	// GitHub counts; 0 means GitHubLimit. When the comment is longer, the least important
 	// entries are left out and the comment says so.
 	MaxChars int
-	// Marker is the hidden HTML comment the body starts with (see MarkerFor); "", or anything
-	// that is not one HTML comment, means DefaultMarker.
-	Marker string
 }
 
 // Limits on how much of one commit is shown; the full report has the rest.
@@ -120,7 +84,6 @@ type unit struct {
 type renderer struct {
 	r      *review.Report
 	opt    Options
-	marker string
 	up     string // upstream web address, or "" when unknown or unsafe
 	units  [numSections][]unit
 	totals [numSections]int
@@ -131,10 +94,7 @@ func Render(r *review.Report, opt Options) string {
 	if opt.MaxChars <= 0 {
 		opt.MaxChars = GitHubLimit
 	}
-	rd := &renderer{r: r, opt: opt, marker: opt.Marker, up: strings.TrimSuffix(webURL(r.Upstream.URL), ".git")}
-	if !validMarker(rd.marker) {
-		rd.marker = DefaultMarker
-	}
+	rd := &renderer{r: r, opt: opt, up: strings.TrimSuffix(webURL(r.Upstream.URL), ".git")}
 	rd.opt.ReportURL, rd.opt.RunURL = webURL(opt.ReportURL), webURL(opt.RunURL)
 	rd.build()
 
@@ -233,8 +193,8 @@ func (rd *renderer) hardCut(s string) string {
 		return s
 	}
 	cut := strings.LastIndexByte(s[:max], '\n')
-	if cut < len(rd.marker) {
-		return rd.marker
+	if cut < len(DefaultMarker) {
+		return DefaultMarker
 	}
 	return s[:cut+1]
 }
@@ -298,7 +258,7 @@ func (rd *renderer) render(kept [numSections][]bool) string {
 		}
 	}
 
-	b.WriteString(rd.marker)
+	b.WriteString(DefaultMarker)
 	b.WriteString("\n")
 	b.WriteString(rd.headline())
 	b.WriteString("\n\n")

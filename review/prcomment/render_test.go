@@ -246,8 +246,8 @@ var prLinkRE = regexp.MustCompile(`\[#\d+\]\(https://github\.com/ethereum/go-eth
 func TestHostileText(t *testing.T) {
 	r := hostileReport()
 	r.Upstream.From, r.Tool.Version = "v1 @from <!--", "@ver -->"
-	out := Render(r, Options{Marker: "<!-- forkreview:x -->"})
-	if !strings.HasPrefix(out, "<!-- forkreview:x -->\n") {
+	out := Render(r, Options{})
+	if !strings.HasPrefix(out, DefaultMarker+"\n") {
 		t.Errorf("comment does not start with its marker:\n%s", out)
 	}
 	// What GitHub reads as Markdown and HTML: everything but code spans and our link targets.
@@ -406,31 +406,6 @@ func TestTruncateAndThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 65536: "65,536", 1234567: "1,234,567", -1500: "-1,500"} {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestMarkers(t *testing.T) {
-	for key, want := range map[string]string{
-		"":                  DefaultMarker,
-		"main":              "<!-- forkreview:main -->",
-		"release/1.13":      "<!-- forkreview:release/1.13 -->",
-		"a--b -->x":         "<!-- forkreview:a-b_-_x -->",
-		"x-":                "<!-- forkreview:x -->",
-		"<script>":          "<!-- forkreview:_script_ -->",
-		"\u00e9t\u00e9 new": "<!-- forkreview:_t__new -->",
-	} {
-		got := MarkerFor(key)
-		if got != want || !validMarker(got) {
-			t.Errorf("MarkerFor(%q) = %q (valid %v), want %q", key, got, validMarker(got), want)
-		}
-	}
-	for _, bad := range []string{"forkreview", "<!-- a -- b -->", "<!---->", "<!-- a\nb -->", "<!-- x --> y"} {
-		if validMarker(bad) {
-			t.Errorf("validMarker(%q) = true", bad)
-		}
-		if out := Render(&review.Report{}, Options{Marker: bad}); !strings.HasPrefix(out, DefaultMarker+"\n") {
-			t.Errorf("invalid marker %q used: %q", bad, out[:40])
 		}
 	}
 }
